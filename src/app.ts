@@ -1,0 +1,37 @@
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import type { TenantStore } from './core/store.js';
+import { adminPlugin } from './plugins/admin.js';
+import { docsPlugin } from './plugins/docs.js';
+import { storePlugin } from './plugins/store.js';
+import { imonggoPlugin } from './vendors/imonggo/plugin.js';
+
+export interface AppOptions {
+  /** The tenants and their data; the caller builds it (a fresh in-memory one in tests). */
+  store: TenantStore;
+  /** Fastify's logger setting; off unless given. */
+  logger?: FastifyServerOptions['logger'];
+  /** Largest request body in bytes (413 past it). */
+  bodyLimit?: number;
+}
+
+/** 1 MiB: far above any record a vendor accepts, far below what could hurt the process. */
+export const DEFAULT_BODY_LIMIT = 1024 * 1024;
+
+/**
+ * Builds the sandbox: every vendor at its own paths, the control API and the docs. It reads no
+ * environment and opens no socket; the server entry (or a test) does that.
+ */
+export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
+  const bodyLimit = options.bodyLimit ?? DEFAULT_BODY_LIMIT;
+  const app = Fastify({
+    logger: options.logger ?? false,
+    bodyLimit,
+    // Vendor paths carry their own ids; a trailing slash is not the same resource.
+    routerOptions: { ignoreTrailingSlash: false },
+  });
+  await app.register(storePlugin, { store: options.store });
+  await app.register(adminPlugin, { prefix: '/__admin' });
+  await app.register(docsPlugin);
+  await app.register(imonggoPlugin, { prefix: '/api', bodyLimit });
+  return app;
+}

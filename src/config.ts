@@ -1,0 +1,105 @@
+import { parseArgs } from 'node:util';
+import { DATASETS, type Dataset } from './core/store.js';
+
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+/** How the sandbox process runs: read once, by the server entry, from flags and environment. */
+export interface SandboxConfig {
+  port: number;
+  host: string;
+  seed: number;
+  dataset: Dataset;
+  /** Generated customers (and suppliers) per tenant in the demo dataset. */
+  records: number;
+  logLevel: LogLevel;
+}
+
+/** A bad flag or environment value; the message lists every problem found. */
+export class ConfigError extends Error {
+  readonly code = 'CONFIG';
+}
+
+interface Setting {
+  flag: string;
+  env: string;
+  default: string;
+  help: string;
+}
+
+/** Every setting, as a flag and as an environment variable (the flag wins). */
+export const SETTINGS = {
+  port: { flag: 'port', env: 'POS_SANDBOX_PORT', default: '3000', help: 'port to listen on; 0 picks a free one' },
+  host: { flag: 'host', env: 'POS_SANDBOX_HOST', default: '127.0.0.1', help: 'address to listen on' },
+  seed: { flag: 'seed', env: 'POS_SANDBOX_SEED', default: '1', help: 'seed of the generated data' },
+  dataset: { flag: 'dataset', env: 'POS_SANDBOX_DATASET', default: 'demo', help: `${DATASETS.join(' | ')}` },
+  records: {
+    flag: 'records',
+    env: 'POS_SANDBOX_RECORDS',
+    default: '120',
+    help: 'generated records of each kind per demo tenant',
+  },
+  logLevel: { flag: 'log-level', env: 'POS_SANDBOX_LOG_LEVEL', default: 'info', help: `${LOG_LEVELS.join(' | ')}` },
+} as const satisfies Record<keyof SandboxConfig, Setting>;
+
+/** The usage text `--help` prints. */
+export function usage(): string {
+  const lines = Object.values(SETTINGS).map(
+    (s) => `  --${s.flag.padEnd(10)} ${s.env.padEnd(22)} ${s.help} (default ${s.default})`,
+  );
+  return [
+    'Usage: pos-sandbox [options]',
+    '',
+    '  flag         environment variable',
+    ...lines,
+    '  --help       this text',
+    '',
+  ].join('\n');
+}
+
+/** Reads and validates the config; throws ConfigError naming every bad value. */
+export function readConfig(argv: readonly string[], env: Readonly<Record<string, string | undefined>>): SandboxConfig {
+  let flags: Record<string, string | boolean | undefined>;
+  try {
+    flags = parseArgs({
+      args: [...argv],
+      options: Object.fromEntries(Object.values(SETTINGS).map((s) => [s.flag, { type: 'string' as const }])),
+      strict: true,
+      allowPositionals: false,
+    }).values;
+  } catch (error) {
+    throw new ConfigError((error as Error).message);
+  }
+  const problems: string[] = [];
+  const raw = (setting: Setting): string => {
+    const value = flags[setting.flag];
+    return typeof value === 'string' ? value : (env[setting.env] ?? setting.default);
+  };
+  const integer = (setting: Setting, min: number, max: number): number => {
+    const text = raw(setting).trim();
+    const value = Number(text);
+    if (!/^\d+$/.test(text) || value < min || value > max) {
+      problems.push(`--${setting.flag} / ${setting.env}: expected a whole number from ${min} to ${max}, got "${text}"`);
+    }
+    return value;
+  };
+  const oneOf = <T extends string>(setting: Setting, allowed: readonly T[]): T => {
+    const value = raw(setting).trim();
+    if (!allowed.includes(value as T)) {
+      problems.push(`--${setting.flag} / ${setting.env}: expected one of ${allowed.join(', ')}, got "${value}"`);
+    }
+    return value as T;
+  };
+  const host = raw(SETTINGS.host).trim();
+  if (host === '') problems.push(`--host / ${SETTINGS.host.env}: must not be empty`);
+  const config: SandboxConfig = {
+    port: integer(SETTINGS.port, 0, 65535),
+    host,
+    seed: integer(SETTINGS.seed, 0, 2 ** 32 - 1),
+    dataset: oneOf(SETTINGS.dataset, DATASETS),
+    records: integer(SETTINGS.records, 0, 10_000),
+    logLevel: oneOf(SETTINGS.logLevel, LOG_LEVELS),
+  };
+  if (problems.length > 0) throw new ConfigError(problems.join('\n'));
+  return config;
+}

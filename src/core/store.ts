@@ -1,0 +1,157 @@
+import { Low, Memory } from 'lowdb';
+import { type ClockState, realTimeClock } from './clock.js';
+
+/**
+ * What each vendor keeps in a tenant. Vendor modules add their entry by declaration merging, so
+ * the store stays ignorant of their record shapes and `open('imonggo', …)` is still typed.
+ */
+// biome-ignore lint/suspicious/noEmptyInterface: filled in by each vendor module
+export interface VendorDataMap {}
+
+export type VendorName = keyof VendorDataMap & string;
+
+export const DATASETS = ['docs', 'demo', 'empty'] as const;
+export type Dataset = (typeof DATASETS)[number];
+
+/** Which records a fresh tenant is seeded with. */
+export interface SeedSpec {
+  dataset: Dataset;
+  seed: number;
+  /** Generated records of each kind in the demo dataset. */
+  records: number;
+}
+
+/** One credential's isolated world: its data, its id sequences (inside data) and its clock. */
+export interface Tenant<D = unknown> {
+  vendor: string;
+  credential: string;
+  seed: SeedSpec;
+  createdAt: string;
+  clock: ClockState;
+  data: D;
+}
+
+export interface StoreData {
+  tenants: Record<string, Tenant>;
+}
+
+/** Builds a vendor's seeded data; may be async (faker is loaded only when a tenant needs it). */
+export type Seeder<D> = (spec: SeedSpec) => D | Promise<D>;
+
+/** A request for a tenant the store refuses to create (the tenant limit). */
+export class TenantLimitError extends Error {
+  readonly code = 'TENANT_LIMIT';
+}
+
+/** A fresh lowdb held in memory only. */
+export function createMemoryDb(): Low<StoreData> {
+  return new Low<StoreData>(new Memory<StoreData>(), { tenants: {} });
+}
+
+export interface TenantStoreOptions {
+  seed: SeedSpec;
+  /** Tenants kept at once; a new credential past this is refused rather than exhaust memory. */
+  maxTenants: number;
+}
+
+/** Tenants over a lowdb database: created and seeded on first use, reset, deleted. */
+export class TenantStore {
+  readonly #db: Low<StoreData>;
+  readonly #options: TenantStoreOptions;
+  readonly #seeders = new Map<string, Seeder<unknown>>();
+  // Seeded data is built once per vendor and seed spec, then cloned for every tenant that uses it.
+  readonly #templates = new Map<string, Promise<unknown>>();
+  // Concurrent first requests of one credential must share a single creation.
+  readonly #opening = new Map<string, Promise<Tenant>>();
+
+  constructor(db: Low<StoreData>, options: TenantStoreOptions) {
+    this.#db = db;
+    this.#options = options;
+  }
+
+  /** Tells the store how to seed a vendor's tenants. */
+  registerSeeder<V extends VendorName>(vendor: V, seeder: Seeder<VendorDataMap[V]>): void {
+    this.#seeders.set(vendor, seeder);
+  }
+
+  /** The tenant for a credential, created and seeded on first use. */
+  async open<V extends VendorName>(vendor: V, credential: string): Promise<Tenant<VendorDataMap[V]>> {
+    const key = tenantKey(vendor, credential);
+    const existing = this.#db.data.tenants[key];
+    if (existing) return existing as Tenant<VendorDataMap[V]>;
+    let opening = this.#opening.get(key);
+    if (!opening) {
+      if (Object.keys(this.#db.data.tenants).length + this.#opening.size >= this.#options.maxTenants) {
+        throw new TenantLimitError(`at most ${this.#options.maxTenants} tenants`);
+      }
+      opening = this.#create(vendor, credential).finally(() => this.#opening.delete(key));
+      this.#opening.set(key, opening);
+    }
+    return (await opening) as Tenant<VendorDataMap[V]>;
+  }
+
+  /** The tenant for a credential if it exists; never creates one. */
+  find(vendor: string, credential: string): Tenant | undefined {
+    return this.#db.data.tenants[tenantKey(vendor, credential)];
+  }
+
+  /** Every tenant, oldest first. */
+  list(): Tenant[] {
+    return Object.values(this.#db.data.tenants);
+  }
+
+  /** Puts a tenant back to its seeded data and a real-time clock; undefined when unknown. */
+  async reset(vendor: string, credential: string): Promise<Tenant | undefined> {
+    const tenant = this.find(vendor, credential);
+    if (!tenant) return undefined;
+    tenant.data = await this.#seededData(vendor, tenant.seed);
+    tenant.clock = realTimeClock();
+    await this.write();
+    return tenant;
+  }
+
+  /** Forgets a tenant; its credential gets a fresh one on next use. False when unknown. */
+  async delete(vendor: string, credential: string): Promise<boolean> {
+    const key = tenantKey(vendor, credential);
+    if (!this.#db.data.tenants[key]) return false;
+    delete this.#db.data.tenants[key];
+    await this.write();
+    return true;
+  }
+
+  /** Hands the current state to the database's adapter (a no-op in memory). */
+  async write(): Promise<void> {
+    await this.#db.write();
+  }
+
+  async #create(vendor: string, credential: string): Promise<Tenant> {
+    const seed = { ...this.#options.seed };
+    const tenant: Tenant = {
+      vendor,
+      credential,
+      seed,
+      createdAt: new Date().toISOString(),
+      clock: realTimeClock(),
+      data: await this.#seededData(vendor, seed),
+    };
+    this.#db.data.tenants[tenantKey(vendor, credential)] = tenant;
+    await this.write();
+    return tenant;
+  }
+
+  async #seededData(vendor: string, spec: SeedSpec): Promise<unknown> {
+    const seeder = this.#seeders.get(vendor);
+    if (!seeder) throw new Error(`no seeder registered for ${vendor}`);
+    const key = `${vendor}|${spec.dataset}|${spec.seed}|${spec.records}`;
+    let template = this.#templates.get(key);
+    if (!template) {
+      template = Promise.resolve(seeder(spec));
+      this.#templates.set(key, template);
+    }
+    return structuredClone(await template);
+  }
+}
+
+function tenantKey(vendor: string, credential: string): string {
+  return `${vendor}:${credential}`;
+}

@@ -1,0 +1,63 @@
+import { parseLenientDate, toIsoSeconds, toIsoSecondsCeil } from '../../core/dates.js';
+import { type PageRequest, type PageRules, readPageRequest } from '../../core/paging.js';
+
+/** Bounds on utc_updated_at, already in the stored form so they compare as text. */
+export interface UpdatedBounds {
+  /** updated >= from */
+  from?: string;
+  /** updated > after */
+  after?: string;
+  /** updated < before */
+  before?: string;
+  /** updated <= to */
+  to?: string;
+}
+
+export interface ListQuery {
+  page: PageRequest;
+  activeOnly: boolean;
+  bounds: UpdatedBounds;
+  /** q=count or q=last_updated_at; null for a plain list. */
+  inquiry: 'count' | 'last_updated_at' | null;
+}
+
+export type RawQuery = Partial<Record<string, string | string[]>>;
+
+/** Reads a list request's query string the way the vendor does. */
+export function readListQuery(query: RawQuery, rules: PageRules): ListQuery {
+  const q = single(query.q);
+  return {
+    page: readPageRequest(single(query.page), single(query.per_page), rules),
+    // "when set to 1 or true": anything else, absent included, lists deleted records too.
+    activeOnly: /^(1|true)$/i.test(single(query.active_only) ?? ''),
+    bounds: readBounds(query),
+    inquiry: q === 'count' || q === 'last_updated_at' ? q : null,
+  };
+}
+
+function readBounds(query: RawQuery): UpdatedBounds {
+  const bounds: UpdatedBounds = {};
+  // Stored times have whole seconds, so a bound with a fraction is rounded to the second that
+  // gives the same answer: down for > and <=, up for < and >=.
+  const after = readDate(query.after);
+  if (after !== null) bounds.after = toIsoSeconds(after);
+  const to = readDate(query.to);
+  if (to !== null) bounds.to = toIsoSeconds(to);
+  const before = readDate(query.before);
+  if (before !== null) bounds.before = toIsoSecondsCeil(before);
+  const from = readDate(query.from);
+  if (from !== null) bounds.from = toIsoSecondsCeil(from);
+  return bounds;
+}
+
+// An empty or unreadable date is no filter at all: the documented sync starts with a nil
+// previous_last_updated_date, which a client sends as "after=".
+function readDate(value: string | string[] | undefined): number | null {
+  const text = single(value);
+  return text ? parseLenientDate(text) : null;
+}
+
+// A repeated parameter (?page=1&page=2) counts by its last value, as in Rails.
+function single(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value[value.length - 1] : value;
+}

@@ -1,0 +1,30 @@
+import type { FastifyInstance } from 'fastify';
+import { buildApp } from '../../src/app.js';
+import { createMemoryDb, type Dataset, TenantStore } from '../../src/core/store.js';
+
+/** The token the vendor's pages use in every example. */
+export const DOCS_TOKEN = '4acc660ce98b9d38d7fea10705aa1ebd7d836fe0';
+
+export interface TestAppOptions {
+  dataset?: Dataset;
+  seed?: number;
+  records?: number;
+  maxTenants?: number;
+  bodyLimit?: number;
+}
+
+/** A sandbox app over a fresh in-memory store, as every test starts from. */
+export async function testApp(options: TestAppOptions = {}): Promise<FastifyInstance> {
+  const store = new TenantStore(createMemoryDb(), {
+    seed: { dataset: options.dataset ?? 'docs', seed: options.seed ?? 1, records: options.records ?? 20 },
+    maxTenants: options.maxTenants ?? 100,
+  });
+  const app = await buildApp(options.bodyLimit === undefined ? { store } : { store, bodyLimit: options.bodyLimit });
+  await app.ready();
+  return app;
+}
+
+/** The Authorization header for an Imonggo token, with the conventional "X" password. */
+export function basic(token: string = DOCS_TOKEN, password = 'X'): string {
+  return `Basic ${Buffer.from(`${token}:${password}`).toString('base64')}`;
+}
