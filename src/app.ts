@@ -19,9 +19,10 @@ export const DEFAULT_BODY_LIMIT = 1024 * 1024;
 
 /**
  * Builds the sandbox: every vendor at its own paths, the control API and the docs. It reads no
- * environment and opens no socket; the server entry (or a test) does that.
+ * environment and opens no socket; the caller awaits `ready()` or `listen()`. The plugins load
+ * then, so a caller may still add hooks (a test's onRoute) before that.
  */
-export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
+export function buildApp(options: AppOptions): FastifyInstance {
   const bodyLimit = options.bodyLimit ?? DEFAULT_BODY_LIMIT;
   const app = Fastify({
     logger: options.logger ?? false,
@@ -29,9 +30,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     // Vendor paths carry their own ids; a trailing slash is not the same resource.
     routerOptions: { ignoreTrailingSlash: false },
   });
-  await app.register(storePlugin, { store: options.store });
-  await app.register(adminPlugin, { prefix: '/__admin' });
-  await app.register(docsPlugin);
-  await app.register(imonggoPlugin, { prefix: '/api', bodyLimit });
+  app.register(storePlugin, { store: options.store });
+  app.register(adminPlugin, { prefix: '/__admin' });
+  app.register(docsPlugin);
+  app.register(imonggoPlugin, { prefix: '/api', bodyLimit });
   return app;
 }

@@ -16,7 +16,7 @@ export function createStore(config: SandboxConfig): TenantStore {
 
 /** Builds the app for a config and listens; resolves with the app and the URL it serves. */
 export async function startServer(config: SandboxConfig): Promise<{ app: FastifyInstance; url: string }> {
-  const app = await buildApp({
+  const app = buildApp({
     store: createStore(config),
     logger: { level: config.logLevel },
   });

@@ -19,7 +19,7 @@ export async function testApp(options: TestAppOptions = {}): Promise<FastifyInst
     seed: { dataset: options.dataset ?? 'docs', seed: options.seed ?? 1, records: options.records ?? 20 },
     maxTenants: options.maxTenants ?? 100,
   });
-  const app = await buildApp(options.bodyLimit === undefined ? { store } : { store, bodyLimit: options.bodyLimit });
+  const app = buildApp(options.bodyLimit === undefined ? { store } : { store, bodyLimit: options.bodyLimit });
   await app.ready();
   return app;
 }
