@@ -17,9 +17,9 @@ async function main(argv: string[]): Promise<void> {
     process.exitCode = 2;
     return;
   }
-  const { app, url } = await startServer(config);
-  stopOnSignals(app);
-  process.stdout.write(`pos-sandbox listening on ${url}\n`);
+  const server = await startServer(config);
+  stopOnSignals(server);
+  process.stdout.write(`pos-sandbox listening on ${server.url}\n`);
 }
 
 main(process.argv.slice(2)).catch((error: unknown) => {

@@ -6,6 +6,15 @@ import { createMemoryDb, TenantStore } from './core/store.js';
 /** Tenants kept at once before new credentials are refused (each holds a seeded dataset). */
 export const MAX_TENANTS = 1000;
 
+/** A listening sandbox. */
+export interface RunningServer {
+  app: FastifyInstance;
+  /** The URL it serves, with the real port when it was started on port 0. */
+  url: string;
+  /** Stops taking requests, lets in-flight ones finish, then closes. */
+  stop(): Promise<void>;
+}
+
 /** The store a config describes: in memory, every new tenant seeded as configured. */
 export function createStore(config: SandboxConfig): TenantStore {
   return new TenantStore(createMemoryDb(), {
@@ -14,14 +23,24 @@ export function createStore(config: SandboxConfig): TenantStore {
   });
 }
 
-/** Builds the app for a config and listens; resolves with the app and the URL it serves. */
-export async function startServer(config: SandboxConfig): Promise<{ app: FastifyInstance; url: string }> {
-  const app = buildApp({
-    store: createStore(config),
-    logger: { level: config.logLevel },
+/** Builds the app for a config and listens on its host and port. */
+export async function startServer(config: SandboxConfig): Promise<RunningServer> {
+  const app = buildApp({ store: createStore(config), logger: { level: config.logLevel } });
+  let stopping = false;
+  // A keep-alive connection busy when the stop begins would otherwise hold the process open
+  // until the client lets go; answering its last request with "Connection: close" ends it.
+  app.addHook('onSend', async (_request, reply) => {
+    if (stopping) reply.header('connection', 'close');
   });
   const address = await app.listen({ port: config.port, host: config.host });
-  return { app, url: displayUrl(address, config.host) };
+  return {
+    app,
+    url: displayUrl(address, config.host),
+    stop: () => {
+      stopping = true;
+      return app.close();
+    },
+  };
 }
 
 // Fastify reports the first bound address; show the one the user asked for, with the real port.
@@ -31,17 +50,17 @@ function displayUrl(address: string, host: string): string {
   return `http://${shownHost}:${port}`;
 }
 
-/** Closes the app on SIGINT/SIGTERM: in-flight requests finish, then the process exits 0. */
-export function stopOnSignals(app: FastifyInstance): void {
+/** Stops the server on SIGINT/SIGTERM: in-flight requests finish, then the process exits 0. */
+export function stopOnSignals(server: RunningServer): void {
   let stopping = false;
   const stop = (signal: NodeJS.Signals) => {
     if (stopping) return;
     stopping = true;
-    app.log.info({ signal }, 'stopping');
-    app.close().then(
+    server.app.log.info({ signal }, 'stopping');
+    server.stop().then(
       () => process.exit(0),
       (error: unknown) => {
-        app.log.error(error);
+        server.app.log.error(error);
         process.exit(1);
       },
     );
