@@ -11,7 +11,12 @@ import { REFERENCE_DATE } from './reference.js';
 /** Builds a tenant's Imonggo data for a seed spec. */
 export async function seedImonggo(spec: SeedSpec): Promise<ImonggoData> {
   if (spec.dataset === 'empty')
-    return { customers: [], suppliers: [], next: { customerId: 1, customerCode: 1, supplierId: 1 } };
+    return {
+      customers: [],
+      suppliers: [],
+      next: { customerId: 1, customerCode: 1, supplierId: 1 },
+      answeredLastUpdate: { customers: null, suppliers: null },
+    };
   const data = docsData();
   if (spec.dataset === 'demo') await addGenerated(data, spec);
   return data;
@@ -79,6 +84,7 @@ function docsData(): ImonggoData {
     customers: [customer11],
     suppliers: [supplier22259],
     next: { customerId: 12, customerCode: 2, supplierId: 23248 },
+    answeredLastUpdate: { customers: null, suppliers: null },
   };
 }
 

@@ -101,6 +101,20 @@ describe.each(['customers', 'suppliers'])('incremental sync of %s', (collection)
     }
   });
 
+  it('does not miss a write made in the same second as the sync before it', async () => {
+    await clock('freeze', { at: '2025-06-01T12:00:00Z' });
+    const local: Local = new Map();
+    let previous = await sync(collection, local, null);
+    await call('POST', `/api/${collection}.xml`, `<${element}><name>Same Second A</name></${element}>`);
+    previous = await sync(collection, local, previous);
+    expect(previous).toBe('2025-06-01 12:00:00');
+    // The clock has not moved: this write lands in the second the last sync was told of.
+    await call('POST', `/api/${collection}.xml`, `<${element}><name>Same Second B</name></${element}>`);
+    previous = await sync(collection, local, previous);
+    expect([...local.values()].map((record) => record.name)).toContain('Same Second B');
+    expect(local).toEqual(await serverActive(collection));
+  });
+
   it('an idle sync downloads nothing and keeps the same previous date', async () => {
     const local: Local = new Map();
     const previous = await sync(collection, local, null);

@@ -61,6 +61,8 @@ export interface ImonggoData {
   suppliers: Supplier[];
   /** The next id (and, for customers, the next code number) each collection hands out. */
   next: { customerId: number; customerCode: number; supplierId: number };
+  /** The newest q=last_updated_at answered for each collection (see `writeTime`). */
+  answeredLastUpdate: Record<CollectionName, string | null>;
 }
 
 export type CollectionName = 'customers' | 'suppliers';

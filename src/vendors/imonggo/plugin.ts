@@ -23,13 +23,14 @@ import {
   renderValidationErrors,
 } from './render.js';
 import {
+  answerLastUpdatedAt,
   createRecord,
   findRecord,
-  lastUpdatedAt,
   listRecords,
   selectRecords,
   softDeleteRecord,
   updateRecord,
+  writeTime,
 } from './repository.js';
 import { type ResourceDefinition, recordsOf } from './resource.js';
 import { suppliers } from './suppliers.js';
@@ -86,13 +87,16 @@ function resourceRoutes<R extends ImonggoRecord>(api: FastifyInstance, resource:
   const base = `/${resource.collection}`;
   for (const format of FORMATS) {
     api.get(`${base}.${format}`, (request, reply) => {
-      const records = recordsOf(tenantOf(request).data, resource);
+      const { data } = tenantOf(request);
+      const records = recordsOf(data, resource);
       const query = readListQuery(request.query as RawQuery, resource.paging);
-      if (query.inquiry === 'count')
+      if (query.inquiry === 'count') {
         return send(reply, format, renderCount(selectRecords(records, query).length, format));
+      }
       // last_updated_at is over the whole collection: filters do not narrow it.
-      if (query.inquiry === 'last_updated_at')
-        return send(reply, format, renderLastUpdatedAt(lastUpdatedAt(records), format));
+      if (query.inquiry === 'last_updated_at') {
+        return send(reply, format, renderLastUpdatedAt(answerLastUpdatedAt(data, resource), format));
+      }
       return send(reply, format, renderList(resource, listRecords(records, query), format));
     });
 
@@ -105,7 +109,7 @@ function resourceRoutes<R extends ImonggoRecord>(api: FastifyInstance, resource:
     api.post(`${base}.${format}`, async (request, reply) => {
       const tenant = tenantOf(request);
       const written = readWritableFields(resource.writable, fieldsOf(request, resource.element));
-      const record = createRecord(tenant.data, resource, written, now(tenant));
+      const record = createRecord(tenant.data, resource, written, now(tenant, resource));
       await request.server.store.write();
       const body =
         resource.createAnswer === 'id' ? renderCreatedId(record.id, format) : renderRecord(resource, record, format);
@@ -117,14 +121,15 @@ function resourceRoutes<R extends ImonggoRecord>(api: FastifyInstance, resource:
       const current = findRecord(recordsOf(tenant.data, resource), idOf(request));
       if (!current) throw new ImonggoHttpError(404);
       const written = readWritableFields(resource.writable, fieldsOf(request, resource.element));
-      const record = updateRecord(tenant.data, resource, current, written, now(tenant));
+      const record = updateRecord(tenant.data, resource, current, written, now(tenant, resource));
       await request.server.store.write();
       return send(reply, format, renderRecord(resource, record, format));
     });
 
     api.delete(`${base}/:id.${format}`, async (request, reply) => {
       const tenant = tenantOf(request);
-      if (!softDeleteRecord(tenant.data, resource, idOf(request), now(tenant))) throw new ImonggoHttpError(404);
+      if (!softDeleteRecord(tenant.data, resource, idOf(request), now(tenant, resource)))
+        throw new ImonggoHttpError(404);
       await request.server.store.write();
       // The vendor answers a delete with a bare 200 (the docs call it with curl -I).
       return reply.code(200).type(CONTENT_TYPE[format]).send('');
@@ -203,6 +208,6 @@ function fieldsOf(request: FastifyRequest, element: string): Map<string, string 
   return params.get(element) ?? new Map();
 }
 
-function now(tenant: Tenant): string {
-  return toIsoSeconds(clockNow(tenant.clock));
+function now<R extends ImonggoRecord>(tenant: Tenant<ImonggoData>, resource: ResourceDefinition<R>): string {
+  return writeTime(tenant.data, resource, toIsoSeconds(clockNow(tenant.clock)));
 }

@@ -1,3 +1,4 @@
+import { fromIsoSeconds, toIsoSeconds } from '../../core/dates.js';
 import { pageOf } from '../../core/paging.js';
 import { ImonggoValidationError } from './errors.js';
 import type { FieldValue } from './fields.js';
@@ -29,6 +30,38 @@ export function lastUpdatedAt(records: readonly ImonggoRecord[]): string | null 
     if (latest === null || record.utc_updated_at > latest) latest = record.utc_updated_at;
   }
   return latest;
+}
+
+/**
+ * Answers q=last_updated_at and remembers the answer, so that later writes are stamped after it
+ * (see `writeTime`).
+ */
+export function answerLastUpdatedAt<R extends ImonggoRecord>(
+  data: ImonggoData,
+  resource: ResourceDefinition<R>,
+): string | null {
+  const latest = lastUpdatedAt(recordsOf(data, resource));
+  const answered = data.answeredLastUpdate[resource.collection];
+  if (latest !== null && (answered === null || latest > answered))
+    data.answeredLastUpdate[resource.collection] = latest;
+  return latest;
+}
+
+/**
+ * The utc_updated_at a write gets at clock time `clockIso`. Timestamps have whole seconds, and
+ * the documented sync asks for records strictly after the last update it was told of; a write in
+ * that same second, after the sync read its pages, would be missed for good. So a write in a
+ * second a sync has already been given is stamped one second later: the sandbox's one departure
+ * from the clock, and the reason the documented algorithm never misses a record here.
+ */
+export function writeTime<R extends ImonggoRecord>(
+  data: ImonggoData,
+  resource: ResourceDefinition<R>,
+  clockIso: string,
+): string {
+  const answered = data.answeredLastUpdate[resource.collection];
+  if (answered === null || clockIso > answered) return clockIso;
+  return toIsoSeconds(fromIsoSeconds(answered) + 1000);
 }
 
 /** The record with this id (the digits from the path), deleted or not. */
