@@ -1,9 +1,9 @@
-import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyServerOptions } from 'fastify';
 import type { TenantStore } from './core/store.js';
 import { adminPlugin } from './plugins/admin.js';
 import { docsPlugin } from './plugins/docs.js';
 import { storePlugin } from './plugins/store.js';
-import { imonggoPlugin } from './vendors/imonggo/plugin.js';
+import { imonggoPlugin, sendStatusError as sendImonggoStatus } from './vendors/imonggo/plugin.js';
 
 export interface AppOptions {
   /** The tenants and their data; the caller builds it (a fresh in-memory one in tests). */
@@ -29,6 +29,12 @@ export function buildApp(options: AppOptions): FastifyInstance {
     bodyLimit,
     // Vendor paths carry their own ids; a trailing slash is not the same resource.
     routerOptions: { ignoreTrailingSlash: false },
+    // Errors raised before routing (a broken %-escape in the path) reach no plugin's error
+    // handler; answer them in the envelope of the vendor whose paths they were sent to.
+    frameworkErrors: (error, request, reply) => {
+      if (request.url.startsWith('/api/')) return sendImonggoStatus(request, reply, 400);
+      return (reply as FastifyReply).code(400).send({ error: 'bad_request', message: error.message });
+    },
   });
   app.register(storePlugin, { store: options.store });
   app.register(adminPlugin, { prefix: '/__admin' });

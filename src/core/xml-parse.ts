@@ -18,6 +18,11 @@ export class XmlSyntaxError extends Error {
 // from; no vendor document needs one, so any body that declares one is refused before parsing.
 const DECLARATIONS = /<!(?:DOCTYPE|ENTITY)/i;
 
+// Names that would reach Object.prototype if used as keys; fast-xml-parser refuses them outright,
+// while a Rails app just ignores an element it has no column for. Renamed, no field matches them.
+const PROTOTYPE_NAMES = new Set(['__proto__', 'constructor', 'prototype']);
+const safeName = (name: string) => (PROTOTYPE_NAMES.has(name) ? `#unsafe:${name}` : name);
+
 const parser = new XMLParser({
   preserveOrder: true,
   ignoreAttributes: false,
@@ -26,7 +31,12 @@ const parser = new XMLParser({
   parseAttributeValue: false,
   trimValues: true,
   processEntities: true,
-  htmlEntities: false,
+  // Only XML's five predefined entities, plus numeric references (&#233;), which XML requires
+  // decoding; HTML names like &nbsp; stay as written. The parser takes a map of named entities
+  // here (OrderedObjParser reads an object), though its typings only say boolean.
+  htmlEntities: { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" } as unknown as boolean,
+  transformTagName: safeName,
+  transformAttributeName: safeName,
   ignoreDeclaration: true,
   ignorePiTags: true,
   commentPropName: false,
@@ -39,7 +49,18 @@ export function parseXmlDocument(xml: string): XmlElement {
   if (DECLARATIONS.test(xml)) throw new XmlSyntaxError('DOCTYPE and entity declarations are not accepted');
   const valid = XMLValidator.validate(xml);
   if (valid !== true) throw new XmlSyntaxError(valid.err.msg);
-  const nodes = parser.parse(xml) as OrderedNode[];
+  let nodes: OrderedNode[];
+  try {
+    nodes = parser.parse(xml) as OrderedNode[];
+  } catch (error) {
+    throw new XmlSyntaxError((error as Error).message);
+  }
+  // The validator lets anything through after a self-closed root (`<customer/>tail`), and the
+  // parser drops it; XML allows only comments and processing instructions there.
+  const afterRoot = endOfSelfClosedRoot(xml);
+  if (afterRoot !== null && skipMisc(xml, afterRoot) !== xml.length) {
+    throw new XmlSyntaxError('text after the root element');
+  }
   const roots = nodes.map(toElement).filter((element): element is XmlElement => element !== null);
   const [root] = roots;
   if (!root || roots.length > 1) throw new XmlSyntaxError('a document has exactly one root element');
@@ -61,4 +82,33 @@ function toElement(node: OrderedNode): XmlElement | null {
     }
   }
   return { name, attributes, text, children };
+}
+
+// Both scanners below are linear: no regex backtracking over a client's megabyte.
+
+/** Where whitespace, comments and processing instructions starting at `from` end. */
+function skipMisc(xml: string, from: number): number {
+  let at = from;
+  for (;;) {
+    while (at < xml.length && /\s/.test(xml.charAt(at))) at += 1;
+    const close = xml.startsWith('<!--', at) ? '-->' : xml.startsWith('<?', at) ? '?>' : null;
+    if (close === null) return at;
+    const end = xml.indexOf(close, at);
+    if (end < 0) return at;
+    at = end + close.length;
+  }
+}
+
+/** The index just past the root element when its start tag closes itself (`<a/>`), else null. */
+function endOfSelfClosedRoot(xml: string): number | null {
+  let at = skipMisc(xml, 0);
+  let quote = '';
+  for (at += 1; at < xml.length; at += 1) {
+    const c = xml.charAt(at);
+    if (quote) {
+      if (c === quote) quote = '';
+    } else if (c === '"' || c === "'") quote = c;
+    else if (c === '>') return xml.charAt(at - 1) === '/' ? at + 1 : null;
+  }
+  return null;
 }

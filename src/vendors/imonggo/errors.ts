@@ -12,6 +12,7 @@ export const CODE_TAKEN = 'Code has already been taken';
 
 /** Reason phrases Rails' public exceptions app puts in its `<hash><error>` body. */
 export const STATUS_TEXT: Record<number, string> = {
+  400: 'Bad Request',
   404: 'Not Found',
   413: 'Payload Too Large',
   500: 'Internal Server Error',

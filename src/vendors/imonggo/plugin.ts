@@ -56,6 +56,9 @@ const FORMATS: readonly Format[] = ['xml', 'json'];
  */
 export async function imonggoPlugin(app: FastifyInstance, options: ImonggoPluginOptions): Promise<void> {
   app.store.registerSeeder('imonggo', seedImonggo);
+  app.addHook('onRequest', async (request) => {
+    request.headers['content-type'] = bodyMediaType(request.headers['content-type']);
+  });
   registerBodyParsers(app, options.bodyLimit);
   app.decorateRequest('imonggo', null);
   app.setErrorHandler(handleError);
@@ -137,6 +140,19 @@ function resourceRoutes<R extends ImonggoRecord>(api: FastifyInstance, resource:
   }
 }
 
+const READ_MEDIA_TYPES = new Set(['application/xml', 'text/xml', 'application/json']);
+
+/**
+ * The media type a body is parsed as. Rails reads XML and JSON and leaves any other body unread,
+ * however odd its Content-Type; everything else becomes octet-stream so that even a header no
+ * parser understands (`foo`, `;;;`) reaches the route as "no params" rather than an error.
+ */
+function bodyMediaType(header: string | undefined): string | undefined {
+  if (header === undefined) return undefined;
+  const mediaType = (header.split(';', 1)[0] ?? '').trim().toLowerCase();
+  return READ_MEDIA_TYPES.has(mediaType) ? mediaType : 'application/octet-stream';
+}
+
 function registerBodyParsers(app: FastifyInstance, bodyLimit: number): void {
   app.removeAllContentTypeParsers();
   app.addContentTypeParser(
@@ -178,7 +194,8 @@ function handleError(error: FastifyError, request: FastifyRequest, reply: Fastif
   return sendStatusError(request, reply, 500);
 }
 
-function sendStatusError(request: FastifyRequest, reply: FastifyReply, statusCode: number): FastifyReply {
+/** Answers with a status in Imonggo's envelope, in the format the URL asks for. */
+export function sendStatusError(request: FastifyRequest, reply: FastifyReply, statusCode: number): FastifyReply {
   const format = formatOfUrl(request.url);
   return reply.code(statusCode).type(CONTENT_TYPE[format]).send(renderStatusError(statusCode, format));
 }
