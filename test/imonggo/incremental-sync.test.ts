@@ -97,7 +97,7 @@ describe.each(['customers', 'suppliers'])('incremental sync of %s', (collection)
       previous = await sync(collection, local, previous);
       expect(local).toEqual(await serverActive(collection));
       expect(local.has(second ?? '')).toBe(false);
-      expect(local.get(first ?? '')?.name).toBe('Renamed ' + round);
+      expect(local.get(first ?? '')?.name).toBe(`Renamed ${round}`);
     }
   });
 

@@ -6,7 +6,7 @@ const MAX_TOKEN_LENGTH = 256;
 
 /**
  * The API token from HTTP Basic: the token is the user name, the password is ignored ("X" by
- * convention). Null when the header is missing, not Basic, or carries an empty token.
+ * convention). Null when the header is missing, not Basic, or carries a blank token.
  */
 export function readApiToken(authorization: string | undefined): string | null {
   const match = /^Basic\s+([A-Za-z0-9+/=_-]+)\s*$/i.exec(authorization ?? '');
@@ -14,7 +14,7 @@ export function readApiToken(authorization: string | undefined): string | null {
   const decoded = Buffer.from(match[1], 'base64').toString('utf8');
   const colon = decoded.indexOf(':');
   const token = colon >= 0 ? decoded.slice(0, colon) : decoded;
-  if (token === '' || token.length > MAX_TOKEN_LENGTH) return null;
+  if (token.trim() === '' || token.length > MAX_TOKEN_LENGTH) return null;
   return token;
 }
 

@@ -9,7 +9,7 @@ import { customers } from './customers.js';
 import { ImonggoHttpError, ImonggoValidationError } from './errors.js';
 import { paramsFromJson, paramsFromXml, type RequestParams, readWritableFields } from './fields.js';
 import type { ImonggoData, ImonggoRecord } from './model.js';
-import { type RawQuery, readListQuery } from './query.js';
+import { type RawQuery, readListQuery, single } from './query.js';
 import {
   CONTENT_TYPE,
   type Format,
@@ -66,11 +66,10 @@ export async function imonggoPlugin(app: FastifyInstance, options: ImonggoPlugin
 
   for (const format of FORMATS) {
     app.get(`/tokens.${format}`, (request, reply) => {
-      const { email, password } = request.query as RawQuery;
+      const query = request.query as RawQuery;
+      const email = single(query.email);
       // The token API answers 404 unless both parameters are there.
-      if (typeof email !== 'string' || email === '' || typeof password !== 'string' || password === '') {
-        return sendStatusError(request, reply, 404);
-      }
+      if (!email || !single(query.password)) return sendStatusError(request, reply, 404);
       return send(reply, format, renderToken(apiTokenFor(email), format));
     });
   }

@@ -57,7 +57,7 @@ function readDate(value: string | string[] | undefined): number | null {
   return text ? parseLenientDate(text) : null;
 }
 
-// A repeated parameter (?page=1&page=2) counts by its last value, as in Rails.
-function single(value: string | string[] | undefined): string | undefined {
+/** A query parameter's value; a repeated one (?page=1&page=2) counts by its last, as in Rails. */
+export function single(value: string | string[] | undefined): string | undefined {
   return Array.isArray(value) ? value[value.length - 1] : value;
 }
