@@ -564,6 +564,7 @@ describe('bad credentials', () => {
     ['a Digest header', { authorization: `Digest username="${DOCS_TOKEN}"` }],
     ['an empty token (":X")', { authorization: `Basic ${b64(':X')}` }],
     ['an empty token and password (":")', { authorization: `Basic ${b64(':')}` }],
+    ['a blank token ("   :X")', { authorization: `Basic ${b64('   :X')}` }],
     ['"Basic" with no credentials', { authorization: 'Basic' }],
     ['"Basic " with only a space', { authorization: 'Basic ' }],
     ['characters outside base64', { authorization: 'Basic !!!' }],

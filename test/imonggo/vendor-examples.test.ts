@@ -208,6 +208,15 @@ describe('token API', () => {
     expect(json.json()).toEqual({ api_token: token });
   });
 
+  it('reads a repeated parameter by its last value, as Rails does', async () => {
+    const repeated = await app.inject({
+      url: '/api/tokens.xml?email=first@example.com&email=owner@example.com&password=x',
+    });
+    const single = await app.inject({ url: '/api/tokens.xml?email=owner@example.com&password=x' });
+    expect(repeated.statusCode).toBe(200);
+    expect(repeated.body).toBe(single.body);
+  });
+
   it('answers 404 when a parameter is missing', async () => {
     expect((await app.inject({ url: '/api/tokens.xml?email=owner@example.com' })).statusCode).toBe(404);
     expect((await app.inject({ url: '/api/tokens.xml?password=x' })).statusCode).toBe(404);
