@@ -3,7 +3,8 @@ import type { TenantStore } from './core/store.js';
 import { adminPlugin } from './plugins/admin.js';
 import { docsPlugin } from './plugins/docs.js';
 import { storePlugin } from './plugins/store.js';
-import { imonggoPlugin, sendStatusError as sendImonggoStatus } from './vendors/imonggo/plugin.js';
+import { imonggoPlugin } from './vendors/imonggo/plugin.js';
+import { sendStatusError as sendImonggoStatus } from './vendors/imonggo/replies.js';
 
 export interface AppOptions {
   /** The tenants and their data; the caller builds it (a fresh in-memory one in tests). */

@@ -1,0 +1,36 @@
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import { TenantLimitError } from '../../core/store.js';
+import { XmlSyntaxError } from '../../core/xml-parse.js';
+import { ImonggoHttpError, ImonggoValidationError } from './errors.js';
+import { CONTENT_TYPE, type Format, renderStatusError, renderValidationErrors } from './render.js';
+
+/** A 200 with a rendered body. */
+export function send(reply: FastifyReply, format: Format, body: string): FastifyReply {
+  return reply.code(200).type(CONTENT_TYPE[format]).send(body);
+}
+
+/** Answers with a status in Imonggo's envelope, in the format the URL asks for. */
+export function sendStatusError(request: FastifyRequest, reply: FastifyReply, statusCode: number): FastifyReply {
+  const format = formatOfUrl(request.url);
+  return reply.code(statusCode).type(CONTENT_TYPE[format]).send(renderStatusError(statusCode, format));
+}
+
+/** Imonggo's error handler: every failure on its paths answers in its own envelope. */
+export function handleError(error: FastifyError, request: FastifyRequest, reply: FastifyReply): FastifyReply {
+  if (error instanceof ImonggoValidationError) {
+    const format = formatOfUrl(request.url);
+    return reply.code(422).type(CONTENT_TYPE[format]).send(renderValidationErrors(error.messages, format));
+  }
+  if (error instanceof ImonggoHttpError) return sendStatusError(request, reply, error.statusCode);
+  if (error instanceof TenantLimitError) return sendStatusError(request, reply, 503);
+  if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return sendStatusError(request, reply, 413);
+  // Malformed XML (and JSON) is documented as a 500; anything unexpected is one too, and logged.
+  if (!(error instanceof XmlSyntaxError || error instanceof SyntaxError)) request.log.error(error);
+  return sendStatusError(request, reply, 500);
+}
+
+/** The format a URL asks for by its extension; XML, the documented one, otherwise. */
+function formatOfUrl(url: string): Format {
+  const path = url.split('?', 1)[0] ?? '';
+  return path.endsWith('.json') ? 'json' : 'xml';
+}
