@@ -1,0 +1,23 @@
+// The ceiling: bare Fastify (logger off) answering each benchmarked request with the exact bytes
+// and content-type the sandbox returned for it, held as constants. No auth, no parsing beyond
+// reading the request body, no store. Usage: node bench/ceiling.mjs <responses.json>
+// where the JSON is [{ method, path, contentType, status, bodyBase64 }].
+import { readFileSync } from 'node:fs';
+import Fastify from 'fastify';
+
+const responses = JSON.parse(readFileSync(process.argv[2], 'utf8'));
+const app = Fastify({ logger: false });
+
+// Fastify has no XML parser; read the body as a string and keep it, nothing more.
+app.addContentTypeParser(['application/xml', 'text/xml'], { parseAs: 'string' }, (_request, body, done) =>
+  done(null, body),
+);
+
+for (const { method, path, contentType, status, bodyBase64 } of responses) {
+  const body = Buffer.from(bodyBase64, 'base64');
+  app.route({ method, url: path, handler: (_request, reply) => reply.code(status).type(contentType).send(body) });
+}
+
+const address = await app.listen({ port: 0, host: '127.0.0.1' });
+process.stdout.write(`ceiling listening on ${address}\n`);
+for (const signal of ['SIGINT', 'SIGTERM']) process.once(signal, () => app.close().then(() => process.exit(0)));
