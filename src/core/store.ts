@@ -145,11 +145,35 @@ export class TenantStore {
     const key = `${vendor}|${spec.dataset}|${spec.seed}|${spec.records}`;
     let template = this.#templates.get(key);
     if (!template) {
-      template = Promise.resolve(seeder(spec));
+      template = Promise.resolve(seeder(spec)).then(freezeRecords);
       this.#templates.set(key, template);
     }
-    return structuredClone(await template);
+    return fork(await template);
   }
+}
+
+/**
+ * A tenant's own copy of seeded data: objects and arrays are copied, the records in the arrays
+ * are shared. Vendors never edit a stored record in place (a change stores a new object), so
+ * sharing is safe, and every tenant of a seed costs its arrays, not its records.
+ */
+function fork<T>(value: T): T {
+  if (Array.isArray(value)) return value.slice() as T;
+  if (value !== null && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).map(([key, inner]) => [key, fork(inner)])) as T;
+  }
+  return value;
+}
+
+// Records shared between tenants are frozen, so an edit in place fails loudly instead of
+// leaking into every tenant of the seed.
+function freezeRecords<T>(data: T): T {
+  if (data !== null && typeof data === 'object') {
+    for (const value of Object.values(data)) {
+      if (Array.isArray(value)) for (const item of value) Object.freeze(item);
+    }
+  }
+  return data;
 }
 
 function tenantKey(vendor: string, credential: string): string {

@@ -1,4 +1,5 @@
-import { XMLParser, XMLValidator } from 'fast-xml-parser';
+import { createRequire } from 'node:module';
+import type { X2jOptions, XMLParser, XMLValidator } from 'fast-xml-parser';
 
 /** One parsed XML element; children are always a list, even when there is one. */
 export interface XmlElement {
@@ -23,7 +24,7 @@ const DECLARATIONS = /<!(?:DOCTYPE|ENTITY)/i;
 const PROTOTYPE_NAMES = new Set(['__proto__', 'constructor', 'prototype']);
 const safeName = (name: string) => (PROTOTYPE_NAMES.has(name) ? `#unsafe:${name}` : name);
 
-const parser = new XMLParser({
+const PARSER_OPTIONS: X2jOptions = {
   preserveOrder: true,
   ignoreAttributes: false,
   attributeNamePrefix: '',
@@ -40,14 +41,31 @@ const parser = new XMLParser({
   ignoreDeclaration: true,
   ignorePiTags: true,
   commentPropName: false,
-});
+};
+
+interface LoadedXml {
+  parser: XMLParser;
+  validator: typeof XMLValidator;
+}
+let loaded: LoadedXml | undefined;
+
+// fast-xml-parser is loaded on the first XML body rather than at start: most runs read few or
+// none, and loading it costs a noticeable share of the process's cold start.
+function xmlLibrary(): LoadedXml {
+  if (!loaded) {
+    const module = createRequire(import.meta.url)('fast-xml-parser') as typeof import('fast-xml-parser');
+    loaded = { parser: new module.XMLParser(PARSER_OPTIONS), validator: module.XMLValidator };
+  }
+  return loaded;
+}
 
 type OrderedNode = Record<string, unknown>;
 
 /** Parses a whole document and returns its root element; throws XmlSyntaxError when malformed. */
 export function parseXmlDocument(xml: string): XmlElement {
   if (DECLARATIONS.test(xml)) throw new XmlSyntaxError('DOCTYPE and entity declarations are not accepted');
-  const valid = XMLValidator.validate(xml);
+  const { parser, validator } = xmlLibrary();
+  const valid = validator.validate(xml);
   if (valid !== true) throw new XmlSyntaxError(valid.err.msg);
   let nodes: OrderedNode[];
   try {

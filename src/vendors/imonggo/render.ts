@@ -12,18 +12,20 @@ export const CONTENT_TYPE: Record<Format, string> = {
   json: 'application/json; charset=utf-8',
 };
 
-// A record's XML at list depth, keyed by the record object. Records are replaced, never edited,
-// when they change, so a cached rendering can never go stale; this keeps big lists cheap.
-const listItemXml = new WeakMap<object, string>();
+// A record's XML at list depth, already encoded, keyed by the record object. Records are
+// replaced, never edited, when they change, so a cached rendering can never go stale; a page
+// is then one Buffer.concat, with no string to flatten or encode per request.
+const listItemXml = new WeakMap<object, Buffer>();
 
 function recordXml<R extends ImonggoRecord>(resource: ResourceDefinition<R>, record: R, indent: string): string {
   const inner = `${indent}  `;
-  let xml = `${indent}<${resource.element}>\n`;
+  const lines = [`${indent}<${resource.element}>\n`];
   for (const field of resource.wireFields) {
     const value = record[field] as unknown;
-    xml += textElement(field, value === null || value === undefined ? null : String(value), inner);
+    lines.push(textElement(field, value === null || value === undefined ? null : String(value), inner));
   }
-  return `${xml}${indent}</${resource.element}>\n`;
+  lines.push(`${indent}</${resource.element}>\n`);
+  return lines.join('');
 }
 
 function recordJson<R extends ImonggoRecord>(resource: ResourceDefinition<R>, record: R): Record<string, unknown> {
@@ -47,19 +49,20 @@ export function renderList<R extends ImonggoRecord>(
   resource: ResourceDefinition<R>,
   records: readonly R[],
   format: Format,
-): string {
+): string | Buffer {
   if (format === 'json') return JSON.stringify(records.map((record) => recordJson(resource, record)));
   if (records.length === 0) return `${XML_DECLARATION}${resource.emptyListXml}\n`;
-  let xml = `${XML_DECLARATION}<${resource.collection} type="array">\n`;
+  const parts: Buffer[] = [Buffer.from(`${XML_DECLARATION}<${resource.collection} type="array">\n`)];
   for (const record of records) {
     let item = listItemXml.get(record);
     if (item === undefined) {
-      item = recordXml(resource, record, '  ');
+      item = Buffer.from(recordXml(resource, record, '  '));
       listItemXml.set(record, item);
     }
-    xml += item;
+    parts.push(item);
   }
-  return `${xml}</${resource.collection}>\n`;
+  parts.push(Buffer.from(`</${resource.collection}>\n`));
+  return Buffer.concat(parts);
 }
 
 /** q=count. */

@@ -5,7 +5,7 @@ import { ImonggoHttpError, ImonggoValidationError } from './errors.js';
 import { CONTENT_TYPE, type Format, renderStatusError, renderValidationErrors } from './render.js';
 
 /** A 200 with a rendered body. */
-export function send(reply: FastifyReply, format: Format, body: string): FastifyReply {
+export function send(reply: FastifyReply, format: Format, body: string | Buffer): FastifyReply {
   return reply.code(200).type(CONTENT_TYPE[format]).send(body);
 }
 
