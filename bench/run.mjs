@@ -27,7 +27,7 @@ import {
 } from './lib.mjs';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
-const CLI = join(ROOT, 'dist', 'src', 'cli.js');
+const CLI = join(ROOT, 'dist', 'pos-sandbox.js');
 const CEILING = join(ROOT, 'bench', 'ceiling.mjs');
 const HELLO = join(ROOT, 'bench', 'hello.mjs');
 const RECORDS = 1000;
@@ -296,7 +296,7 @@ function report({ throughput, cold, rss }) {
       table([
         ['process', 'median ms', 'runs ms'],
         [
-          'sandbox (node dist/src/cli.js)',
+          'sandbox (node dist/pos-sandbox.js)',
           Number(cold.sandboxMedian.toFixed(1)),
           cold.sandbox.map((ms) => ms.toFixed(0)).join(' '),
         ],

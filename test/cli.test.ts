@@ -6,7 +6,7 @@ import { basic } from './helpers/app.js';
 // The real process, as `npm start` and the bin run it (dist/ is built by the global setup).
 
 function start(args: string[], env: Record<string, string> = {}): ChildProcess {
-  return spawn(process.execPath, ['dist/src/cli.js', ...args], {
+  return spawn(process.execPath, ['dist/pos-sandbox.js', ...args], {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

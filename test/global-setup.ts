@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 
-/** Builds dist/ once, for the tests that start the real server process. */
+/** Builds dist/ (and the bundle the bin runs) once, for the tests that start the real process. */
 export default function setup(): void {
-  execFileSync('npx', ['tsc', '-p', 'tsconfig.build.json'], { stdio: 'inherit' });
+  execFileSync('npm', ['run', 'build'], { stdio: 'inherit' });
 }
