@@ -37,7 +37,28 @@ interface Snapshot {
   lastUpdatedAt: Record<Collection, string>;
 }
 
+/** A request with a body, as an authenticated client of the docs token sends it. */
+function sendBody(
+  app: FastifyInstance,
+  method: 'POST' | 'PUT',
+  url: string,
+  contentType: string,
+  payload: string | object,
+) {
+  return app.inject({ method, url, headers: { authorization: AUTH, 'content-type': contentType }, payload });
+}
+
+/** POSTs one XML body to every collection, its root renamed to each record element. */
+function createInEach(app: FastifyInstance, payload: string) {
+  return Promise.all(
+    COLLECTIONS.map((collection) =>
+      sendBody(app, 'POST', `/api/${collection}.xml`, XML, payload.replaceAll('customer', ELEMENT[collection])),
+    ),
+  );
+}
+
 /** Everything a client can see of a tenant's state, as raw response bodies. */
+
 async function snapshot(app: FastifyInstance, auth: string = AUTH): Promise<Snapshot> {
   const get = async (url: string): Promise<string> => {
     const res = await app.inject({ url, headers: { authorization: auth } });
@@ -59,19 +80,13 @@ async function snapshot(app: FastifyInstance, auth: string = AUTH): Promise<Snap
 
 /** The next customer a docs tenant creates must still be id 12, code 000002: no sequence was used. */
 async function expectSequencesUntouched(app: FastifyInstance): Promise<void> {
-  const customer = await app.inject({
-    method: 'POST',
-    url: '/api/customers.json',
-    headers: { authorization: AUTH, 'content-type': JSON_TYPE },
-    payload: { customer: { name: 'Sequence Probe' } },
+  const customer = await sendBody(app, 'POST', '/api/customers.json', JSON_TYPE, {
+    customer: { name: 'Sequence Probe' },
   });
   expect(customer.statusCode).toBe(200);
   expect(customer.json()).toMatchObject({ id: 12, code: '000002', name: 'Sequence Probe' });
-  const supplier = await app.inject({
-    method: 'POST',
-    url: '/api/suppliers.json',
-    headers: { authorization: AUTH, 'content-type': JSON_TYPE },
-    payload: { supplier: { name: 'Sequence Probe' } },
+  const supplier = await sendBody(app, 'POST', '/api/suppliers.json', JSON_TYPE, {
+    supplier: { name: 'Sequence Probe' },
   });
   expect(supplier.statusCode).toBe(200);
   expect(supplier.json()).toEqual({ id: 23248 });
@@ -108,13 +123,7 @@ describe('malformed XML bodies', () => {
 
   it.each(malformed)('a create with %s answers the 500 hash and creates nothing', async (_label, payload) => {
     const before = await snapshot(app);
-    for (const collection of COLLECTIONS) {
-      const res = await app.inject({
-        method: 'POST',
-        url: `/api/${collection}.xml`,
-        headers: { authorization: AUTH, 'content-type': XML },
-        payload: payload.replaceAll('customer', ELEMENT[collection]),
-      });
+    for (const res of await createInEach(app, payload)) {
       expect(res.statusCode).toBe(500);
       expect(res.headers['content-type']).toMatch(/^application\/xml/);
       expect(res.body).toBe(XML_500);
@@ -142,12 +151,7 @@ describe('malformed XML bodies', () => {
 
   it('a .json URL answers a malformed XML body with the JSON form of the 500', async () => {
     const before = await snapshot(app);
-    const res = await app.inject({
-      method: 'POST',
-      url: '/api/customers.json',
-      headers: { authorization: AUTH, 'content-type': XML },
-      payload: '<customer><name>Broken</name>',
-    });
+    const res = await sendBody(app, 'POST', '/api/customers.json', XML, '<customer><name>Broken</name>');
     expect(res.statusCode).toBe(500);
     expect(res.headers['content-type']).toMatch(/^application\/json/);
     expect(res.json()).toEqual(JSON_500);
@@ -199,13 +203,7 @@ describe('DOCTYPE and ENTITY declarations', () => {
 
   it.each(hostile)('%s: 500, nothing expanded, nothing read, nothing created', async (_label, payload) => {
     const before = await snapshot(app);
-    for (const collection of COLLECTIONS) {
-      const res = await app.inject({
-        method: 'POST',
-        url: `/api/${collection}.xml`,
-        headers: { authorization: AUTH, 'content-type': XML },
-        payload: payload.replaceAll('customer', ELEMENT[collection]),
-      });
+    for (const res of await createInEach(app, payload)) {
       expect(res.statusCode).toBe(500);
       expect(res.body).toBe(XML_500);
       expect(res.body).not.toContain('root:');
@@ -232,12 +230,13 @@ describe('DOCTYPE and ENTITY declarations', () => {
   });
 
   it('a .json URL refuses a DOCTYPE body with the JSON 500', async () => {
-    const res = await app.inject({
-      method: 'POST',
-      url: '/api/customers.json',
-      headers: { authorization: AUTH, 'content-type': XML },
-      payload: '<!DOCTYPE customer [<!ENTITY xxe SYSTEM "file:///etc/passwd">]><customer><name>&xxe;</name></customer>',
-    });
+    const res = await sendBody(
+      app,
+      'POST',
+      '/api/customers.json',
+      XML,
+      '<!DOCTYPE customer [<!ENTITY xxe SYSTEM "file:///etc/passwd">]><customer><name>&xxe;</name></customer>',
+    );
     expect(res.statusCode).toBe(500);
     expect(res.json()).toEqual(JSON_500);
   });
@@ -250,12 +249,13 @@ describe('bodies over the limit (bodyLimit 1024)', () => {
     'a create of %s over the limit answers 413 in the hash and creates nothing',
     async (collection) => {
       const before = await snapshot(app);
-      const res = await app.inject({
-        method: 'POST',
-        url: `/api/${collection}.xml`,
-        headers: { authorization: AUTH, 'content-type': XML },
-        payload: bigCustomer.replaceAll('customer', ELEMENT[collection]),
-      });
+      const res = await sendBody(
+        app,
+        'POST',
+        `/api/${collection}.xml`,
+        XML,
+        bigCustomer.replaceAll('customer', ELEMENT[collection]),
+      );
       expect(res.statusCode).toBe(413);
       expect(res.headers['content-type']).toMatch(/^application\/xml/);
       expect(res.body).toBe(XML_413);
@@ -266,12 +266,7 @@ describe('bodies over the limit (bodyLimit 1024)', () => {
 
   it('an update over the limit answers 413 and changes nothing', async () => {
     const before = await snapshot(app);
-    const res = await app.inject({
-      method: 'PUT',
-      url: '/api/customers/11.xml',
-      headers: { authorization: AUTH, 'content-type': XML },
-      payload: bigCustomer,
-    });
+    const res = await sendBody(app, 'PUT', '/api/customers/11.xml', XML, bigCustomer);
     expect(res.statusCode).toBe(413);
     expect(res.body).toBe(XML_413);
     expect(await snapshot(app)).toEqual(before);
@@ -279,11 +274,8 @@ describe('bodies over the limit (bodyLimit 1024)', () => {
 
   it('a JSON body over the limit on a .json URL answers the JSON 413', async () => {
     const before = await snapshot(app);
-    const res = await app.inject({
-      method: 'POST',
-      url: '/api/customers.json',
-      headers: { authorization: AUTH, 'content-type': JSON_TYPE },
-      payload: { customer: { name: 'Big', remark: 'x'.repeat(2000) } },
+    const res = await sendBody(app, 'POST', '/api/customers.json', JSON_TYPE, {
+      customer: { name: 'Big', remark: 'x'.repeat(2000) },
     });
     expect(res.statusCode).toBe(413);
     expect(res.json()).toEqual(JSON_413);
@@ -292,12 +284,7 @@ describe('bodies over the limit (bodyLimit 1024)', () => {
 
   it('a body of an unparsed type over the limit is refused too', async () => {
     const before = await snapshot(app);
-    const res = await app.inject({
-      method: 'POST',
-      url: '/api/customers.xml',
-      headers: { authorization: AUTH, 'content-type': 'text/plain' },
-      payload: 'x'.repeat(5000),
-    });
+    const res = await sendBody(app, 'POST', '/api/customers.xml', 'text/plain', 'x'.repeat(5000));
     expect(res.statusCode).toBe(413);
     expect(res.body).toBe(XML_413);
     expect(await snapshot(app)).toEqual(before);
@@ -322,12 +309,13 @@ describe('wrong content types: the body is not parsed', () => {
     'a customer create sent as %s answers 422 "Name can\'t be blank" and creates nothing',
     async (contentType) => {
       const before = await snapshot(app);
-      const res = await app.inject({
-        method: 'POST',
-        url: '/api/customers.xml',
-        headers: { authorization: AUTH, 'content-type': contentType },
-        payload: '<customer><name>Valid Customer</name><email>valid@example.com</email></customer>',
-      });
+      const res = await sendBody(
+        app,
+        'POST',
+        '/api/customers.xml',
+        contentType,
+        '<customer><name>Valid Customer</name><email>valid@example.com</email></customer>',
+      );
       expect(res.statusCode).toBe(422);
       expect(res.headers['content-type']).toMatch(/^application\/xml/);
       expect(res.body).toBe(NAME_BLANK_XML);
@@ -338,12 +326,13 @@ describe('wrong content types: the body is not parsed', () => {
 
   it('a supplier create sent as text/plain answers 422 too', async () => {
     const before = await snapshot(app);
-    const res = await app.inject({
-      method: 'POST',
-      url: '/api/suppliers.xml',
-      headers: { authorization: AUTH, 'content-type': 'text/plain' },
-      payload: '<supplier><name>Valid Supplier</name><code>VS1</code></supplier>',
-    });
+    const res = await sendBody(
+      app,
+      'POST',
+      '/api/suppliers.xml',
+      'text/plain',
+      '<supplier><name>Valid Supplier</name><code>VS1</code></supplier>',
+    );
     expect(res.statusCode).toBe(422);
     expect(res.body).toBe(NAME_BLANK_XML);
     expect(await snapshot(app)).toEqual(before);
@@ -351,12 +340,13 @@ describe('wrong content types: the body is not parsed', () => {
 
   it('valid JSON sent as text/plain to a .json URL answers the JSON 422', async () => {
     const before = await snapshot(app);
-    const res = await app.inject({
-      method: 'POST',
-      url: '/api/customers.json',
-      headers: { authorization: AUTH, 'content-type': 'text/plain' },
-      payload: JSON.stringify({ customer: { name: 'Valid Customer' } }),
-    });
+    const res = await sendBody(
+      app,
+      'POST',
+      '/api/customers.json',
+      'text/plain',
+      JSON.stringify({ customer: { name: 'Valid Customer' } }),
+    );
     expect(res.statusCode).toBe(422);
     expect(res.json()).toEqual({ error: "Name can't be blank" });
     expect(await snapshot(app)).toEqual(before);
@@ -397,12 +387,13 @@ describe('wrong content types: the body is not parsed', () => {
   // without params; Fastify refuses "foo" as an invalid media type before any parser runs.
   it.each(['foo', ';;;'])('a malformed content type (%s) is not parsed either: 422, not 500', async (contentType) => {
     const before = await snapshot(app);
-    const res = await app.inject({
-      method: 'POST',
-      url: '/api/customers.xml',
-      headers: { authorization: AUTH, 'content-type': contentType },
-      payload: '<customer><name>Valid Customer</name></customer>',
-    });
+    const res = await sendBody(
+      app,
+      'POST',
+      '/api/customers.xml',
+      contentType,
+      '<customer><name>Valid Customer</name></customer>',
+    );
     expect(await snapshot(app)).toEqual(before);
     expect(res.statusCode).toBe(422);
     expect(res.body).toBe(NAME_BLANK_XML);
@@ -432,24 +423,14 @@ describe('malformed and odd JSON bodies', () => {
   });
 
   it('malformed JSON on a .xml URL answers the XML 500', async () => {
-    const res = await app.inject({
-      method: 'POST',
-      url: '/api/customers.xml',
-      headers: { authorization: AUTH, 'content-type': JSON_TYPE },
-      payload: '{"customer":',
-    });
+    const res = await sendBody(app, 'POST', '/api/customers.xml', JSON_TYPE, '{"customer":');
     expect(res.statusCode).toBe(500);
     expect(res.body).toBe(XML_500);
   });
 
   it('malformed JSON in an update leaves the record as it was', async () => {
     const before = await snapshot(app);
-    const res = await app.inject({
-      method: 'PUT',
-      url: '/api/suppliers/22259.json',
-      headers: { authorization: AUTH, 'content-type': JSON_TYPE },
-      payload: '{"supplier": {"name": "Changed"',
-    });
+    const res = await sendBody(app, 'PUT', '/api/suppliers/22259.json', JSON_TYPE, '{"supplier": {"name": "Changed"');
     expect(res.statusCode).toBe(500);
     expect(res.json()).toEqual(JSON_500);
     expect(await snapshot(app)).toEqual(before);
@@ -504,12 +485,13 @@ describe('unknown elements in an XML body', () => {
   // The contract says unknown elements are ignored; the XML parser instead throws on element
   // names it considers dangerous to JavaScript objects, and the request becomes a 500.
   it.each(['constructor', 'prototype', '__proto__'])('an unknown element named %s is ignored too', async (name) => {
-    const res = await app.inject({
-      method: 'POST',
-      url: '/api/customers.xml',
-      headers: { authorization: AUTH, 'content-type': XML },
-      payload: `<customer><name>Known</name><${name}>x</${name}></customer>`,
-    });
+    const res = await sendBody(
+      app,
+      'POST',
+      '/api/customers.xml',
+      XML,
+      `<customer><name>Known</name><${name}>x</${name}></customer>`,
+    );
     expect(res.statusCode).toBe(200);
     expect(res.body).toContain('<name>Known</name>');
   });
@@ -714,12 +696,7 @@ describe('bad query values never fail a list', () => {
   });
 
   it('per_page=abc counts as 0, clamped to one record a page', async () => {
-    await app.inject({
-      method: 'POST',
-      url: '/api/customers.json',
-      headers: { authorization: AUTH, 'content-type': JSON_TYPE },
-      payload: { customer: { name: 'Second' } },
-    });
+    await sendBody(app, 'POST', '/api/customers.json', JSON_TYPE, { customer: { name: 'Second' } });
     const res = await app.inject({ url: '/api/customers.json?per_page=abc', headers: { authorization: AUTH } });
     expect(res.statusCode).toBe(200);
     expect((res.json() as { id: number }[]).map((customer) => customer.id)).toEqual([11]);
