@@ -3,7 +3,7 @@ import type { SeedSpec } from '../src/core/store.js';
 import { customers } from '../src/vendors/imonggo/customers.js';
 import { readWritableFields } from '../src/vendors/imonggo/fields.js';
 import type { Customer, ImonggoData, ImonggoRecord, Supplier } from '../src/vendors/imonggo/model.js';
-import { createRecord } from '../src/vendors/imonggo/repository.js';
+import { createRecord, storeRevision } from '../src/vendors/imonggo/repository.js';
 import type { ResourceDefinition } from '../src/vendors/imonggo/resource.js';
 import { suppliers } from '../src/vendors/imonggo/suppliers.js';
 import { REFERENCE_DATE } from './reference.js';
@@ -167,6 +167,6 @@ function addAt<R extends ImonggoRecord>(
   const updatedMs = faker.datatype.boolean(0.5)
     ? faker.date.between({ from: createdMs, to: REFERENCE_DATE }).getTime()
     : createdMs;
-  record.utc_updated_at = toIsoSeconds(updatedMs);
-  if (faker.datatype.boolean(0.05)) record.status = 'D';
+  const deleted = faker.datatype.boolean(0.05);
+  storeRevision(data, resource, { ...record, utc_updated_at: toIsoSeconds(updatedMs), status: deleted ? 'D' : null });
 }

@@ -99,16 +99,10 @@ export const customers: ResourceDefinition<Customer> = {
     data.next.customerCode += 1;
   },
   normalize: keepNamesInStep,
-  validate(data, customer) {
-    const errors: string[] = [];
-    if (customer.name.trim() === '') errors.push(NAME_BLANK);
-    const alternate = customer.alternate_code;
-    // Rails' uniqueness check spans deleted records too; blank codes are not checked.
-    if (alternate && data.customers.some((other) => other.id !== customer.id && other.alternate_code === alternate)) {
-      errors.push(ALTERNATE_CODE_TAKEN);
-    }
-    return errors;
+  validate(customer) {
+    return customer.name.trim() === '' ? [NAME_BLANK] : [];
   },
+  unique: [{ field: 'alternate_code', message: ALTERNATE_CODE_TAKEN }],
 };
 
 /** Customer codes are the system's: a zero-padded six-digit sequence (000001). */

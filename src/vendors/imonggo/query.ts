@@ -1,22 +1,12 @@
+import type { StampRange } from '../../core/collection-index.js';
 import { parseLenientDate, toIsoSeconds, toIsoSecondsCeil } from '../../core/dates.js';
 import { type PageRequest, type PageRules, readPageRequest } from '../../core/paging.js';
-
-/** Bounds on utc_updated_at, already in the stored form so they compare as text. */
-export interface UpdatedBounds {
-  /** updated >= from */
-  from?: string;
-  /** updated > after */
-  after?: string;
-  /** updated < before */
-  before?: string;
-  /** updated <= to */
-  to?: string;
-}
 
 export interface ListQuery {
   page: PageRequest;
   activeOnly: boolean;
-  bounds: UpdatedBounds;
+  /** Bounds on utc_updated_at, in the stored form: after is gt, from gte, before lt, to lte. */
+  bounds: StampRange;
   /** q=count or q=last_updated_at; null for a plain list. */
   inquiry: 'count' | 'last_updated_at' | null;
 }
@@ -35,18 +25,18 @@ export function readListQuery(query: RawQuery, rules: PageRules): ListQuery {
   };
 }
 
-function readBounds(query: RawQuery): UpdatedBounds {
-  const bounds: UpdatedBounds = {};
+function readBounds(query: RawQuery): StampRange {
+  const bounds: StampRange = {};
   // Stored times have whole seconds, so a bound with a fraction is rounded to the second that
   // gives the same answer: down for > and <=, up for < and >=.
   const after = readDate(query.after);
-  if (after !== null) bounds.after = toIsoSeconds(after);
+  if (after !== null) bounds.gt = toIsoSeconds(after);
   const to = readDate(query.to);
-  if (to !== null) bounds.to = toIsoSeconds(to);
+  if (to !== null) bounds.lte = toIsoSeconds(to);
   const before = readDate(query.before);
-  if (before !== null) bounds.before = toIsoSecondsCeil(before);
+  if (before !== null) bounds.lt = toIsoSecondsCeil(before);
   const from = readDate(query.from);
-  if (from !== null) bounds.from = toIsoSecondsCeil(from);
+  if (from !== null) bounds.gte = toIsoSecondsCeil(from);
   return bounds;
 }
 

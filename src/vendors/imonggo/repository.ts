@@ -1,46 +1,46 @@
+import { ALL } from '../../core/collection-index.js';
 import { fromIsoSeconds, toIsoSeconds } from '../../core/dates.js';
-import { pageOf } from '../../core/paging.js';
+import { ensureRoomForRecord } from '../../core/limits.js';
 import { ImonggoValidationError } from './errors.js';
 import type { FieldValue } from './fields.js';
 import type { ImonggoData, ImonggoRecord } from './model.js';
-import type { ListQuery, UpdatedBounds } from './query.js';
-import { type ResourceDefinition, recordsOf } from './resource.js';
+import type { ListQuery } from './query.js';
+import { ACTIVE, indexFor, type ResourceDefinition } from './resource.js';
 
 /**
  * Plain functions over one tenant's Imonggo data. Records are never edited in place: a change
- * stores a new object, so a reader holding the old one (a renderer, a cache) never sees it move.
+ * stores a new object through the collection's index, so a reader holding the old one (a
+ * renderer, a cache) never sees it move, and every read costs the same at any collection size.
  */
 
-/** The records a list or count request selects, in id order. */
-export function selectRecords<R extends ImonggoRecord>(records: readonly R[], query: ListQuery): readonly R[] {
-  const { bounds, activeOnly } = query;
-  if (!activeOnly && !hasBounds(bounds)) return records;
-  return records.filter((record) => (!activeOnly || record.status !== 'D') && withinBounds(record, bounds));
+/** How many records a list request selects (q=count). */
+export function countRecords<R extends ImonggoRecord>(
+  data: ImonggoData,
+  resource: ResourceDefinition<R>,
+  query: ListQuery,
+): number {
+  return indexFor(data, resource).count(query.bounds, query.activeOnly ? ACTIVE : ALL);
 }
 
-/** One page of the selected records; empty past the end. */
-export function listRecords<R extends ImonggoRecord>(records: readonly R[], query: ListQuery): R[] {
-  return pageOf(selectRecords(records, query), query.page);
-}
-
-/** The newest utc_updated_at over every record, deleted ones included; null when there are none. */
-export function lastUpdatedAt(records: readonly ImonggoRecord[]): string | null {
-  let latest: string | null = null;
-  for (const record of records) {
-    if (latest === null || record.utc_updated_at > latest) latest = record.utc_updated_at;
-  }
-  return latest;
+/** One page of the selected records, in id order; empty past the end. */
+export function listRecords<R extends ImonggoRecord>(
+  data: ImonggoData,
+  resource: ResourceDefinition<R>,
+  query: ListQuery,
+): R[] {
+  const { page, perPage } = query.page;
+  return indexFor(data, resource).page(query.bounds, query.activeOnly ? ACTIVE : ALL, (page - 1) * perPage, perPage);
 }
 
 /**
- * Answers q=last_updated_at and remembers the answer, so that later writes are stamped after it
- * (see `writeTime`).
+ * Answers q=last_updated_at (over every record, deleted ones included; null when there are none)
+ * and remembers the answer, so that later writes are stamped after it (see `writeTime`).
  */
 export function answerLastUpdatedAt<R extends ImonggoRecord>(
   data: ImonggoData,
   resource: ResourceDefinition<R>,
 ): string | null {
-  const latest = lastUpdatedAt(recordsOf(data, resource));
+  const latest = indexFor(data, resource).latestStamp();
   const answered = data.answeredLastUpdate[resource.collection];
   if (latest !== null && (answered === null || latest > answered))
     data.answeredLastUpdate[resource.collection] = latest;
@@ -64,11 +64,15 @@ export function writeTime<R extends ImonggoRecord>(
   return toIsoSeconds(fromIsoSeconds(answered) + 1000);
 }
 
-/** The record with this id (the digits from the path), deleted or not. */
-export function findRecord<R extends ImonggoRecord>(records: readonly R[], id: string): R | undefined {
+/** The record with this id (the digits from the path, of any length), deleted or not. */
+export function findRecord<R extends ImonggoRecord>(
+  data: ImonggoData,
+  resource: ResourceDefinition<R>,
+  id: string,
+): R | undefined {
+  // Ids are safe integers; longer digit strings name no record.
   if (!/^\d{1,15}$/.test(id)) return undefined;
-  const wanted = Number(id);
-  return records.find((record) => record.id === wanted);
+  return indexFor(data, resource).get(Number(id));
 }
 
 /** Stores a new record built from the written fields; throws ImonggoValidationError (422). */
@@ -78,10 +82,11 @@ export function createRecord<R extends ImonggoRecord>(
   written: ReadonlyMap<string, FieldValue>,
   now: string,
 ): R {
+  ensureRoomForRecord(data.customers.length + data.suppliers.length);
   const draft = applyWritten(resource, resource.blank(data, now), written);
   check(data, resource, draft);
   resource.claimSequence(data);
-  recordsOf(data, resource).push(draft);
+  indexFor(data, resource).insert(draft);
   return draft;
 }
 
@@ -95,7 +100,7 @@ export function updateRecord<R extends ImonggoRecord>(
 ): R {
   const next = applyWritten(resource, { ...current, utc_updated_at: now }, written);
   check(data, resource, next);
-  replaceRecord(recordsOf(data, resource), next);
+  indexFor(data, resource).replace(next);
   return next;
 }
 
@@ -109,12 +114,17 @@ export function softDeleteRecord<R extends ImonggoRecord>(
   id: string,
   now: string,
 ): R | undefined {
-  const records = recordsOf(data, resource);
-  const record = findRecord(records, id);
+  const record = findRecord(data, resource, id);
   if (!record || record.status === 'D') return record;
   const deleted: R = { ...record, status: 'D', utc_updated_at: now };
-  replaceRecord(records, deleted);
+  indexFor(data, resource).replace(deleted);
   return deleted;
+}
+
+/** Stores a changed copy of a record as it is, without validation: for seeding dated history. */
+export function storeRevision<R extends ImonggoRecord>(data: ImonggoData, resource: ResourceDefinition<R>, next: R): R {
+  indexFor(data, resource).replace(next);
+  return next;
 }
 
 function applyWritten<R extends ImonggoRecord>(
@@ -127,27 +137,12 @@ function applyWritten<R extends ImonggoRecord>(
 }
 
 function check<R extends ImonggoRecord>(data: ImonggoData, resource: ResourceDefinition<R>, record: R): void {
-  const messages = resource.validate(data, record);
+  const messages = resource.validate(record);
+  const index = indexFor(data, resource);
+  for (const { field, message } of resource.unique) {
+    const value = record[field] as string | null;
+    const holder = value ? index.findUnique(field, value) : undefined;
+    if (holder && holder.id !== record.id) messages.push(message);
+  }
   if (messages.length > 0) throw new ImonggoValidationError(messages);
-}
-
-function replaceRecord<R extends ImonggoRecord>(records: R[], next: R): void {
-  const index = records.findIndex((record) => record.id === next.id);
-  if (index >= 0) records[index] = next;
-}
-
-function hasBounds(bounds: UpdatedBounds): boolean {
-  return (
-    bounds.after !== undefined || bounds.before !== undefined || bounds.from !== undefined || bounds.to !== undefined
-  );
-}
-
-function withinBounds(record: ImonggoRecord, bounds: UpdatedBounds): boolean {
-  const updated = record.utc_updated_at;
-  return (
-    (bounds.after === undefined || updated > bounds.after) &&
-    (bounds.before === undefined || updated < bounds.before) &&
-    (bounds.from === undefined || updated >= bounds.from) &&
-    (bounds.to === undefined || updated <= bounds.to)
-  );
 }

@@ -1,3 +1,4 @@
+import { type CollectionIndex, type IndexShape, indexOf } from '../../core/collection-index.js';
 import type { PageRules } from '../../core/paging.js';
 import type { FieldValue, WritableField } from './fields.js';
 import type { CollectionName, ImonggoData, ImonggoRecord } from './model.js';
@@ -26,11 +27,40 @@ export interface ResourceDefinition<R extends ImonggoRecord> {
   claimSequence(data: ImonggoData): void;
   /** Derives fields from the ones a request wrote (name from first/last and back). */
   normalize?(record: R, written: ReadonlyMap<string, FieldValue>): R;
-  /** Validation messages, in Rails' order; empty when the record may be saved. */
-  validate(data: ImonggoData, record: R): string[];
+  /** Validation messages of the record alone, in Rails' order; empty when it may be saved. */
+  validate(record: R): string[];
+  /**
+   * Fields unique across the collection, deleted records included (Rails' uniqueness check does
+   * not know about soft deletes), with the message a duplicate gets; blank values are not checked.
+   */
+  unique: readonly { field: keyof R & string; message: string }[];
 }
+
+/** The subset `active_only` lists: records not marked deleted. */
+export const ACTIVE = 'active';
 
 /** A tenant's records of a resource, typed by its definition. */
 export function recordsOf<R extends ImonggoRecord>(data: ImonggoData, resource: ResourceDefinition<R>): R[] {
   return data[resource.collection] as ImonggoRecord[] as R[];
+}
+
+const shapes = new WeakMap<object, IndexShape<ImonggoRecord>>();
+
+/** The index over a tenant's records of a resource: by id, by utc_updated_at, by unique field. */
+export function indexFor<R extends ImonggoRecord>(
+  data: ImonggoData,
+  resource: ResourceDefinition<R>,
+): CollectionIndex<R> {
+  let shape = shapes.get(resource) as IndexShape<R> | undefined;
+  if (!shape) {
+    shape = {
+      stamp: (record) => record.utc_updated_at,
+      subsets: { [ACTIVE]: (record) => record.status !== 'D' },
+      unique: Object.fromEntries(
+        resource.unique.map(({ field }) => [field, (record: R) => (record[field] as string | null) || null]),
+      ),
+    };
+    shapes.set(resource, shape as unknown as IndexShape<ImonggoRecord>);
+  }
+  return indexOf(recordsOf(data, resource), shape);
 }

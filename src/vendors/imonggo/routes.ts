@@ -19,15 +19,15 @@ import {
 import { send, sendStatusError } from './replies.js';
 import {
   answerLastUpdatedAt,
+  countRecords,
   createRecord,
   findRecord,
   listRecords,
-  selectRecords,
   softDeleteRecord,
   updateRecord,
   writeTime,
 } from './repository.js';
-import { type ResourceDefinition, recordsOf } from './resource.js';
+import type { ResourceDefinition } from './resource.js';
 import { apiTokenFor } from './tokens.js';
 
 const FORMATS: readonly Format[] = ['xml', 'json'];
@@ -51,20 +51,18 @@ export function resourceRoutes<R extends ImonggoRecord>(api: FastifyInstance, re
   for (const format of FORMATS) {
     api.get(`${base}.${format}`, (request, reply) => {
       const { data } = tenantOf(request);
-      const records = recordsOf(data, resource);
       const query = readListQuery(request.query as RawQuery, resource.paging);
-      if (query.inquiry === 'count') {
-        return send(reply, format, renderCount(selectRecords(records, query).length, format));
-      }
+      if (query.inquiry === 'count')
+        return send(reply, format, renderCount(countRecords(data, resource, query), format));
       // last_updated_at is over the whole collection: filters do not narrow it.
       if (query.inquiry === 'last_updated_at') {
         return send(reply, format, renderLastUpdatedAt(answerLastUpdatedAt(data, resource), format));
       }
-      return send(reply, format, renderList(resource, listRecords(records, query), format));
+      return send(reply, format, renderList(resource, listRecords(data, resource, query), format));
     });
 
     api.get(`${base}/:id.${format}`, (request, reply) => {
-      const record = findRecord(recordsOf(tenantOf(request).data, resource), idOf(request));
+      const record = findRecord(tenantOf(request).data, resource, idOf(request));
       if (!record) throw new ImonggoHttpError(404);
       return send(reply, format, renderRecord(resource, record, format));
     });
@@ -81,7 +79,7 @@ export function resourceRoutes<R extends ImonggoRecord>(api: FastifyInstance, re
 
     api.put(`${base}/:id.${format}`, async (request, reply) => {
       const tenant = tenantOf(request);
-      const current = findRecord(recordsOf(tenant.data, resource), idOf(request));
+      const current = findRecord(tenant.data, resource, idOf(request));
       if (!current) throw new ImonggoHttpError(404);
       const written = readWritableFields(resource.writable, fieldsOf(request, resource.element));
       const record = updateRecord(tenant.data, resource, current, written, now(tenant, resource));

@@ -81,14 +81,8 @@ export const suppliers: ResourceDefinition<Supplier> = {
   claimSequence(data) {
     data.next.supplierId += 1;
   },
-  validate(data, supplier) {
-    const errors: string[] = [];
-    if ((supplier.name ?? '').trim() === '') errors.push(NAME_BLANK);
-    const code = supplier.code;
-    // Rails' uniqueness check spans deleted records too; a blank code is not checked.
-    if (code && data.suppliers.some((other) => other.id !== supplier.id && other.code === code)) {
-      errors.push(CODE_TAKEN);
-    }
-    return errors;
+  validate(supplier) {
+    return (supplier.name ?? '').trim() === '' ? [NAME_BLANK] : [];
   },
+  unique: [{ field: 'code', message: CODE_TAKEN }],
 };
