@@ -21,10 +21,21 @@ export function parseLenientDate(text: string): number | null {
   const minute = Number(mi);
   const second = Number(s);
   if (month < 1 || month > 12 || day < 1 || hour > 23 || minute > 59 || second > 59) return null;
-  const ms = Date.UTC(year, month - 1, day, hour, minute, second, Number(frac.padEnd(3, '0').slice(0, 3)));
-  // Date.UTC rolls 2011-02-30 over into March; a day past the month's end is not a date.
-  if (new Date(ms).getUTCDate() !== day) return null;
-  return ms - zoneOffsetMs(zone);
+  const date = utcDate(year, month - 1, day, hour, minute, second, Number(frac.padEnd(3, '0').slice(0, 3)));
+  // The Date rolls 2011-02-30 over into March; a day past the month's end is not a date.
+  if (date.getUTCDate() !== day) return null;
+  return date.getTime() - zoneOffsetMs(zone);
+}
+
+/**
+ * A UTC time in any year. Date.UTC reads years 0 to 99 as 1900 to 1999; a four-digit year in the
+ * text ("0099") is that year, so the year is set on its own, where no such mapping applies.
+ */
+function utcDate(year: number, month: number, day: number, hour: number, minute: number, second: number, ms: number) {
+  const date = new Date(0);
+  date.setUTCFullYear(year, month, day);
+  date.setUTCHours(hour, minute, second, ms);
+  return date;
 }
 
 function zoneOffsetMs(zone: string): number {
@@ -43,7 +54,10 @@ export function parseCalendarDate(text: string): string | null {
   return `${m[1]}-${m[2]?.padStart(2, '0')}-${m[3]?.padStart(2, '0')}`;
 }
 
-/** Epoch ms to the stored form, truncated to the second. */
+/**
+ * Epoch ms to the stored form, truncated to the second. toISOString writes years 0 to 9999 with
+ * four digits ("0099-12-31T…"); the clock never leaves that range (see core/clock.ts).
+ */
 export function toIsoSeconds(ms: number): string {
   return `${new Date(Math.floor(ms / 1000) * 1000).toISOString().slice(0, 19)}Z`;
 }

@@ -8,6 +8,14 @@ import {
   toIsoSecondsCeil,
 } from '../../src/core/dates.js';
 
+/** Epoch ms of a UTC time in any year: Date.UTC would read years 0–99 as 1900–1999. */
+function utc(year: number, month: number, day: number, hour = 0, minute = 0, second = 0): number {
+  const date = new Date(0);
+  date.setUTCFullYear(year, month, day);
+  date.setUTCHours(hour, minute, second, 0);
+  return date.getTime();
+}
+
 describe('parseLenientDate', () => {
   const accepted: [string, number][] = [
     // The forms the Imonggo docs and clients use, all UTC.
@@ -35,6 +43,15 @@ describe('parseLenientDate', () => {
     ['2011-04-21T03:31:51+00:30', Date.UTC(2011, 3, 21, 3, 1, 51)],
     ['2011-04-21 11:01:51 +08:00', Date.UTC(2011, 3, 21, 3, 1, 51)],
     ['2011-01-01T07:00:00+08:00', Date.UTC(2010, 11, 31, 23)],
+    // A four-digit year is that year, 0000 to 0999 included (not 1900 + year).
+    ['0099-12-31', utc(99, 11, 31)],
+    ['0099-12-31T23:59:59Z', utc(99, 11, 31, 23, 59, 59)],
+    ['0000-01-01T00:00:00Z', utc(0, 0, 1)],
+    ['0000-02-29', utc(0, 1, 29)],
+    ['0004-02-29', utc(4, 1, 29)],
+    ['0999-06-15 12:00', utc(999, 5, 15, 12)],
+    ['0099-12-31T23:30:00-01:00', utc(100, 0, 1, 0, 30)],
+    ['9999-12-31T23:59:59Z', Date.UTC(9999, 11, 31, 23, 59, 59)],
   ];
 
   it.each(accepted)('reads %s', (text, expected) => {
@@ -65,6 +82,9 @@ describe('parseLenientDate', () => {
     '2011-04-21T03:01:51 UTC',
     '2011-04-21T03:01:51Zjunk',
     '1303354911',
+    // Year 1 (unlike 1901's neighbour 1900, and unlike year 0) has no 29 February.
+    '0001-02-29',
+    '0100-02-29',
   ];
 
   it.each(rejected)('rejects %j', (text) => {
@@ -77,6 +97,8 @@ describe('parseCalendarDate', () => {
     expect(parseCalendarDate('1980-3-7')).toBe('1980-03-07');
     expect(parseCalendarDate(' 2012-02-29 ')).toBe('2012-02-29');
     expect(parseCalendarDate('1999-12-31')).toBe('1999-12-31');
+    expect(parseCalendarDate('0099-12-31')).toBe('0099-12-31');
+    expect(parseCalendarDate('0000-02-29')).toBe('0000-02-29');
   });
 
   it('refuses anything that is not a plain real day', () => {
@@ -92,6 +114,19 @@ describe('timestamp formats', () => {
   it('toIsoSeconds truncates to the second', () => {
     expect(toIsoSeconds(ms)).toBe('2011-04-21T03:01:51Z');
     expect(toIsoSeconds(Date.UTC(2011, 3, 21, 3, 1, 51))).toBe('2011-04-21T03:01:51Z');
+  });
+
+  it('toIsoSeconds writes years 0 to 999 with four digits', () => {
+    expect(toIsoSeconds(utc(99, 11, 31, 23, 59, 59))).toBe('0099-12-31T23:59:59Z');
+    expect(toIsoSeconds(utc(0, 0, 1))).toBe('0000-01-01T00:00:00Z');
+    expect(toIsoSeconds(utc(999, 0, 1, 0, 0, 1) + 999)).toBe('0999-01-01T00:00:01Z');
+    expect(toIsoSeconds(Date.UTC(9999, 11, 31, 23, 59, 59, 999))).toBe('9999-12-31T23:59:59Z');
+  });
+
+  it('an early year read back and written again is the same text', () => {
+    for (const text of ['0099-12-31T23:59:59Z', '0000-01-01T00:00:00Z', '0999-06-15T12:00:00Z']) {
+      expect(toIsoSeconds(parseLenientDate(text) ?? Number.NaN)).toBe(text);
+    }
   });
 
   it('toIsoSecondsCeil rounds a fraction up and leaves whole seconds alone', () => {
