@@ -1,4 +1,5 @@
 import { toDbTime } from '../../core/dates.js';
+import { joinBytes, renderOnce } from '../../core/rendered-records.js';
 import { integerElement, textElement, XML_DECLARATION, xmlDocument } from '../../core/xml-render.js';
 import { STATUS_TEXT } from './errors.js';
 import type { ImonggoRecord } from './model.js';
@@ -12,10 +13,26 @@ export const CONTENT_TYPE: Record<Format, string> = {
   json: 'application/json; charset=utf-8',
 };
 
-// A record's XML at list depth, already encoded, keyed by the record object. Records are
-// replaced, never edited, when they change, so a cached rendering can never go stale; a page
-// is then one Buffer.concat, with no string to flatten or encode per request.
-const listItemXml = new WeakMap<object, Buffer>();
+/** A resource's list items, each rendered once per record (see renderOnce). */
+interface ListItems<R> {
+  xml: (record: R) => Buffer;
+  json: (record: R) => Buffer;
+}
+const listItems = new WeakMap<object, ListItems<never>>();
+
+function listItemsOf<R extends ImonggoRecord>(resource: ResourceDefinition<R>): ListItems<R> {
+  let items = listItems.get(resource) as ListItems<R> | undefined;
+  if (!items) {
+    items = {
+      xml: renderOnce((record: R) => recordXml(resource, record, '  ')),
+      json: renderOnce((record: R) => JSON.stringify(recordJson(resource, record))),
+    };
+    listItems.set(resource, items as ListItems<never>);
+  }
+  return items;
+}
+
+const JSON_LIST = { open: Buffer.from('['), comma: Buffer.from(','), close: Buffer.from(']') };
 
 function recordXml<R extends ImonggoRecord>(resource: ResourceDefinition<R>, record: R, indent: string): string {
   const inner = `${indent}  `;
@@ -50,19 +67,15 @@ export function renderList<R extends ImonggoRecord>(
   records: readonly R[],
   format: Format,
 ): string | Buffer {
-  if (format === 'json') return JSON.stringify(records.map((record) => recordJson(resource, record)));
+  const items = listItemsOf(resource);
+  if (format === 'json') return joinBytes(JSON_LIST.open, records.map(items.json), JSON_LIST.comma, JSON_LIST.close);
   if (records.length === 0) return `${XML_DECLARATION}${resource.emptyListXml}\n`;
-  const parts: Buffer[] = [Buffer.from(`${XML_DECLARATION}<${resource.collection} type="array">\n`)];
-  for (const record of records) {
-    let item = listItemXml.get(record);
-    if (item === undefined) {
-      item = Buffer.from(recordXml(resource, record, '  '));
-      listItemXml.set(record, item);
-    }
-    parts.push(item);
-  }
-  parts.push(Buffer.from(`</${resource.collection}>\n`));
-  return Buffer.concat(parts);
+  return joinBytes(
+    Buffer.from(`${XML_DECLARATION}<${resource.collection} type="array">\n`),
+    records.map(items.xml),
+    null,
+    Buffer.from(`</${resource.collection}>\n`),
+  );
 }
 
 /** q=count. */
