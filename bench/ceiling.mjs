@@ -1,7 +1,9 @@
 // The ceiling: bare Fastify (logger off) answering each benchmarked request with the exact bytes
 // and content-type the sandbox returned for it, held as constants. No auth, no parsing beyond
 // reading the request body, no store. Usage: node bench/ceiling.mjs <responses.json>
-// where the JSON is [{ method, path, contentType, status, bodyBase64 }].
+// where the JSON is [{ method, path, contentType, status, bodyBase64, stringify? }].
+// An entry with `stringify: true` is the bare route a JSON list is held to: it keeps the page as
+// parsed records and answers JSON.stringify of them on every request, as a plain handler would.
 import { readFileSync } from 'node:fs';
 import Fastify from 'fastify';
 
@@ -13,9 +15,18 @@ app.addContentTypeParser(['application/xml', 'text/xml'], { parseAs: 'string' },
   done(null, body),
 );
 
-for (const { method, path, contentType, status, bodyBase64 } of responses) {
+for (const { method, path, contentType, status, bodyBase64, stringify } of responses) {
   const body = Buffer.from(bodyBase64, 'base64');
-  app.route({ method, url: path, handler: (_request, reply) => reply.code(status).type(contentType).send(body) });
+  if (stringify) {
+    const records = JSON.parse(body.toString('utf8'));
+    app.route({
+      method,
+      url: path,
+      handler: (_request, reply) => reply.code(status).type(contentType).send(JSON.stringify(records)),
+    });
+  } else {
+    app.route({ method, url: path, handler: (_request, reply) => reply.code(status).type(contentType).send(body) });
+  }
 }
 
 const address = await app.listen({ port: 0, host: '127.0.0.1' });

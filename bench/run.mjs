@@ -11,6 +11,7 @@ import { existsSync, rmSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import {
   basicAuth,
@@ -25,6 +26,7 @@ import {
   table,
   waitFor200,
 } from './lib.mjs';
+import { benchScale, SCALE_SIZES, SCALE_TARGETS } from './scale.mjs';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const CLI = join(ROOT, 'dist', 'pos-sandbox.js');
@@ -32,16 +34,19 @@ const CEILING = join(ROOT, 'bench', 'ceiling.mjs');
 const HELLO = join(ROOT, 'bench', 'hello.mjs');
 const RECORDS = 1000;
 const SANDBOX_ARGS = [CLI, '--port', '0', '--host', '127.0.0.1', '--log-level', 'warn', '--records', String(RECORDS)];
+/** The sandbox as `npm start` runs it (default dataset and records), for the first answer. */
+const FIRST_ANSWER_ARGS = [CLI, '--port', '0', '--host', '127.0.0.1', '--log-level', 'warn'];
 
 const DURATION = Number(process.env.BENCH_DURATION ?? 10);
 const WARMUP = Number(process.env.BENCH_WARMUP ?? 3);
 const COLD_RUNS = Number(process.env.BENCH_COLD_RUNS ?? 5);
-const WATCHDOG_S = Number(process.env.BENCH_TIMEOUT ?? 240);
+const WATCHDOG_S = Number(process.env.BENCH_TIMEOUT ?? 600);
+const SCALE_SECONDS = Number(process.env.BENCH_SCALE_DURATION ?? 4);
 const CONNECTIONS = 10;
 const RSS_TENANTS = 10;
 const RSS_LOAD_S = 5;
 
-const TARGETS = { listRatio: 0.5, coldRatio: 1.3, rssMb: 150 };
+const TARGETS = { listRatio: 0.5, jsonListRatio: 1.5, coldRatio: 1.3, firstAnswerRatio: 1.5, rssMb: 150 };
 
 const CREATE_BODY = '<customer><first_name>Bench</first_name><last_name>Mark</last_name></customer>';
 const ENDPOINTS = [
@@ -52,6 +57,16 @@ const ENDPOINTS = [
     path: '/api/customers.xml?per_page=100',
     route: '/api/customers.xml',
     token: 'bench-read',
+  },
+  {
+    key: 'listJson',
+    label: 'GET /api/customers.json?per_page=50',
+    method: 'GET',
+    path: '/api/customers.json?per_page=50',
+    route: '/api/customers.json',
+    token: 'bench-read',
+    // Held to a bare route that JSON.stringifies the same 50 records on every request.
+    stringify: true,
   },
   {
     key: 'get',
@@ -156,6 +171,7 @@ async function benchThroughput(dir) {
       status: answers[endpoint.key].status,
       contentType: answers[endpoint.key].contentType,
       bodyBase64: answers[endpoint.key].body.toString('base64'),
+      stringify: endpoint.stringify === true,
     }));
     await writeFile(file, JSON.stringify(responses));
     ceiling = await startNodeServer([CEILING, file], { cwd: ROOT });
@@ -195,22 +211,52 @@ async function coldStartOnce(args) {
   }
 }
 
-/** Step 4: median of COLD_RUNS, sandbox and hello-world interleaved, after one discarded pair. */
+/**
+ * Spawn to the first authenticated answer of a fresh token with the default dataset (demo,
+ * 120 records): listening, then creating and seeding that first tenant, in ms.
+ */
+async function firstAnswerOnce() {
+  const server = await startNodeServer(FIRST_ANSWER_ARGS, { cwd: ROOT });
+  try {
+    const res = await request(`${server.url}/api/customers.xml?per_page=1`, {
+      headers: { authorization: basicAuth('first-answer') },
+    });
+    if (res.status !== 200) throw new Error(`first authenticated answer: ${res.status}`);
+    return performance.now() - server.startedAt;
+  } finally {
+    await stopProcess(server.child);
+  }
+}
+
+/**
+ * Step 4: median of COLD_RUNS of the sandbox's health, of its first authenticated answer, and of
+ * the bare hello-world, interleaved after one discarded round.
+ */
 async function benchColdStart() {
-  const sandboxArgs = SANDBOX_ARGS;
   const helloArgs = [HELLO];
-  await coldStartOnce(sandboxArgs);
+  await coldStartOnce(SANDBOX_ARGS);
+  await firstAnswerOnce();
   await coldStartOnce(helloArgs);
   const sandbox = [];
+  const firstAnswer = [];
   const hello = [];
   for (let run = 0; run < COLD_RUNS; run += 1) {
-    sandbox.push(await coldStartOnce(sandboxArgs));
+    sandbox.push(await coldStartOnce(SANDBOX_ARGS));
+    firstAnswer.push(await firstAnswerOnce());
     hello.push(await coldStartOnce(helloArgs));
   }
-  const result = { sandbox, hello, sandboxMedian: median(sandbox), helloMedian: median(hello) };
+  const result = {
+    sandbox,
+    firstAnswer,
+    hello,
+    sandboxMedian: median(sandbox),
+    firstAnswerMedian: median(firstAnswer),
+    helloMedian: median(hello),
+  };
   result.ratio = result.sandboxMedian / result.helloMedian;
+  result.firstAnswerRatio = result.firstAnswerMedian / result.helloMedian;
   const runs = (list) => list.map((ms) => ms.toFixed(0)).join(', ');
-  log(`cold start sandbox [${runs(sandbox)}] ms, hello [${runs(hello)}] ms`);
+  log(`cold start sandbox [${runs(sandbox)}] ms, first answer [${runs(firstAnswer)}] ms, hello [${runs(hello)}] ms`);
   return result;
 }
 
@@ -258,7 +304,7 @@ async function benchRss() {
   }
 }
 
-function report({ throughput, cold, rss }) {
+function report({ throughput, cold, rss, scale }) {
   const out = [];
   const pass = (ok) => (ok ? 'PASS' : 'FAIL');
   if (throughput) {
@@ -292,7 +338,7 @@ function report({ throughput, cold, rss }) {
   if (cold) {
     out.push(
       '',
-      `Cold start (spawn -> first 200 from /__admin/health, median of ${COLD_RUNS})`,
+      `Cold start (spawn -> first 200, median of ${COLD_RUNS})`,
       table([
         ['process', 'median ms', 'runs ms'],
         [
@@ -301,11 +347,17 @@ function report({ throughput, cold, rss }) {
           cold.sandbox.map((ms) => ms.toFixed(0)).join(' '),
         ],
         [
+          'sandbox, first authenticated answer (default dataset)',
+          Number(cold.firstAnswerMedian.toFixed(1)),
+          cold.firstAnswer.map((ms) => ms.toFixed(0)).join(' '),
+        ],
+        [
           'bare Fastify (bench/hello.mjs)',
           Number(cold.helloMedian.toFixed(1)),
           cold.hello.map((ms) => ms.toFixed(0)).join(' '),
         ],
-        ['ratio', `${cold.ratio.toFixed(2)}x`, ''],
+        ['ratio health / hello', `${cold.ratio.toFixed(2)}x`, ''],
+        ['ratio first answer / hello', `${cold.firstAnswerRatio.toFixed(2)}x`, ''],
       ]),
     );
   }
@@ -331,15 +383,68 @@ function report({ throughput, cold, rss }) {
       pass(ratio >= TARGETS.listRatio),
     ]);
   } else rows.push([`XML list >= ${TARGETS.listRatio * 100}% of ceiling`, 'not measured', 'ERROR']);
+  if (throughput) {
+    const ratio = throughput.sandbox.listJson.rps / throughput.ceiling.listJson.rps;
+    rows.push([
+      `JSON list >= ${TARGETS.jsonListRatio}x a bare JSON.stringify route`,
+      `${ratio.toFixed(2)}x`,
+      pass(ratio >= TARGETS.jsonListRatio),
+    ]);
+  } else rows.push([`JSON list >= ${TARGETS.jsonListRatio}x a bare JSON.stringify route`, 'not measured', 'ERROR']);
   if (cold) {
     rows.push([
       `cold start <= ${TARGETS.coldRatio}x hello-world`,
       `${cold.ratio.toFixed(2)}x`,
       pass(cold.ratio <= TARGETS.coldRatio),
     ]);
+    rows.push([
+      `first authenticated answer <= ${TARGETS.firstAnswerRatio}x hello-world`,
+      `${cold.firstAnswerRatio.toFixed(2)}x`,
+      pass(cold.firstAnswerRatio <= TARGETS.firstAnswerRatio),
+    ]);
   } else rows.push([`cold start <= ${TARGETS.coldRatio}x hello-world`, 'not measured', 'ERROR']);
   if (rss) rows.push([`RSS < ${TARGETS.rssMb} MB`, `${rss.rssMb.toFixed(1)} MB`, pass(rss.rssMb < TARGETS.rssMb)]);
   else rows.push([`RSS < ${TARGETS.rssMb} MB`, 'not measured', 'ERROR']);
+  if (scale) {
+    const [small, large] = SCALE_SIZES;
+    out.push(
+      '',
+      `Scale (one sandbox, tenants grown through the API; reads at 1 connection for ${SCALE_SECONDS} s)`,
+      table([
+        ['read', `${small} req/s`, `${small} p99 ms`, `${large} req/s`, `${large} p99 ms`, `${large}/${small}`],
+        ...Object.entries(scale.reads).map(([key, bySize]) => [
+          scale.labels[key],
+          Math.round(bySize[small].rps),
+          bySize[small].p99,
+          Math.round(bySize[large].rps),
+          bySize[large].p99,
+          `${(bySize[large].rps / bySize[small].rps).toFixed(2)}x`,
+        ]),
+        [
+          'POST /api/customers.xml (10 connections)',
+          Math.round(scale.creates[small].rps),
+          scale.creates[small].p99,
+          Math.round(scale.creates[large].rps),
+          scale.creates[large].p99,
+          `${(scale.creates[large].rps / scale.creates[small].rps).toFixed(2)}x`,
+        ],
+      ]),
+      `grown in ${scale.grownAt[small].toFixed(1)} s and ${scale.grownAt[large].toFixed(1)} s; VmRSS ${scale.rssGrownMb.toFixed(1)} MB after growth, ${scale.rssMb.toFixed(1)} MB at the end`,
+    );
+    for (const [key, bySize] of Object.entries(scale.reads)) {
+      const ratio = bySize[large].rps / bySize[small].rps;
+      rows.push([
+        `scale: ${scale.labels[key]} at ${large} >= ${SCALE_TARGETS.readRatio}x its ${small} rate, p99 < ${SCALE_TARGETS.p99Ms} ms`,
+        `${ratio.toFixed(2)}x, p99 ${bySize[large].p99} ms`,
+        pass(ratio >= SCALE_TARGETS.readRatio && bySize[large].p99 < SCALE_TARGETS.p99Ms),
+      ]);
+    }
+    rows.push([
+      `scale: creates at ${large} >= ${SCALE_TARGETS.createsPerSecond}/s`,
+      `${Math.round(scale.creates[large].rps)}/s`,
+      pass(scale.creates[large].rps >= SCALE_TARGETS.createsPerSecond),
+    ]);
+  } else rows.push(['scale', 'not measured', 'ERROR']);
   out.push('', 'Targets', table(rows));
   if (problems.length) out.push('', 'Problems (exit code 1):', ...problems.map((p) => `  - ${p}`));
   process.stdout.write(`${out.join('\n')}\n`);
@@ -367,6 +472,7 @@ async function main() {
     found.throughput = await step('throughput', () => benchThroughput(dir));
     found.cold = await step('cold start', benchColdStart);
     found.rss = await step('RSS', benchRss);
+    found.scale = await step('scale', () => benchScale({ cli: CLI, root: ROOT, seconds: SCALE_SECONDS, log }));
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
@@ -385,6 +491,7 @@ async function main() {
       },
       coldStart: found.cold,
       rss: found.rss,
+      scale: found.scale,
       problems,
     };
     await writeFile(process.argv[jsonAt + 1], `${JSON.stringify(figures, null, 2)}\n`);
