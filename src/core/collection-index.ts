@@ -26,8 +26,8 @@ const BLOCK = 128;
 
 interface Subset<R> {
   test: (record: R) => boolean;
-  /** The subset's records ordered by (stamp, id). */
-  byStamp: R[];
+  /** The subset's records ordered by (stamp, id); built on the first read that needs it. */
+  byStamp: R[] | null;
   /** Per block of id positions: how many of its records are in the subset, and their stamps' span. */
   blockCount: number[];
   blockMin: string[];
@@ -51,7 +51,9 @@ export class CollectionIndex<R extends Identified> {
   readonly #records: R[];
   readonly #stamp: (record: R) => string;
   readonly #subsets = new Map<string, Subset<R>>();
-  readonly #unique = new Map<string, { key: (record: R) => string | null; map: Map<string, R> }>();
+  // Each unique key's map is built on its first lookup, so seeding and reads that never ask
+  // pay nothing for it.
+  readonly #unique = new Map<string, { key: (record: R) => string | null; map: Map<string, R> | null }>();
   // Block summaries are brought up to date by the next walk that needs them: every block from
   // #shiftedFrom on (an insert or removal moved their records), and each block in #dirtyBlocks.
   #shiftedFrom = 0;
@@ -62,17 +64,9 @@ export class CollectionIndex<R extends Identified> {
     this.#stamp = shape.stamp;
     const tests: [string, (record: R) => boolean][] = [[ALL, () => true], ...Object.entries(shape.subsets ?? {})];
     for (const [name, test] of tests) {
-      const byStamp = records.filter(test).sort((a, b) => this.#compare(a, b));
-      this.#subsets.set(name, { test, byStamp, blockCount: [], blockMin: [], blockMax: [] });
+      this.#subsets.set(name, { test, byStamp: null, blockCount: [], blockMin: [], blockMax: [] });
     }
-    for (const [name, key] of Object.entries(shape.unique ?? {})) {
-      const map = new Map<string, R>();
-      for (const record of records) {
-        const value = key(record);
-        if (value !== null && !map.has(value)) map.set(value, record);
-      }
-      this.#unique.set(name, { key, map });
-    }
+    for (const [name, key] of Object.entries(shape.unique ?? {})) this.#unique.set(name, { key, map: null });
   }
 
   /** Records in the collection. */
@@ -88,7 +82,16 @@ export class CollectionIndex<R extends Identified> {
 
   /** The record holding `value` under a unique key, or undefined. */
   findUnique(name: string, value: string): R | undefined {
-    return this.#uniqueKey(name).map.get(value);
+    const unique = this.#unique.get(name);
+    if (!unique) throw new Error(`no unique key "${name}" in this index`);
+    if (unique.map === null) {
+      unique.map = new Map();
+      for (const record of this.#records) {
+        const key = unique.key(record);
+        if (key !== null && !unique.map.has(key)) unique.map.set(key, record);
+      }
+    }
+    return unique.map.get(value);
   }
 
   /** Stores a new record in its id place. */
@@ -98,10 +101,12 @@ export class CollectionIndex<R extends Identified> {
     if (at === records.length) records.push(record);
     else records.splice(at, 0, record);
     this.#touchFrom(at, at !== records.length - 1);
-    for (const subset of this.#subsets.values()) if (subset.test(record)) this.#addStamped(subset.byStamp, record);
-    for (const unique of this.#unique.values()) {
-      const value = unique.key(record);
-      if (value !== null && !unique.map.has(value)) unique.map.set(value, record);
+    for (const subset of this.#subsets.values()) {
+      if (subset.byStamp && subset.test(record)) this.#addStamped(subset.byStamp, record);
+    }
+    for (const { key, map } of this.#unique.values()) {
+      const value = key(record);
+      if (map && value !== null && !map.has(value)) map.set(value, record);
     }
   }
 
@@ -113,14 +118,16 @@ export class CollectionIndex<R extends Identified> {
     this.#records[at] = next;
     this.#touchFrom(at, false);
     for (const subset of this.#subsets.values()) {
+      if (!subset.byStamp) continue;
       if (subset.test(previous)) this.#removeStamped(subset.byStamp, previous);
       if (subset.test(next)) this.#addStamped(subset.byStamp, next);
     }
-    for (const unique of this.#unique.values()) {
-      const before = unique.key(previous);
-      if (before !== null && unique.map.get(before) === previous) unique.map.delete(before);
-      const after = unique.key(next);
-      if (after !== null && !unique.map.has(after)) unique.map.set(after, next);
+    for (const { key, map } of this.#unique.values()) {
+      if (!map) continue;
+      const before = key(previous);
+      if (before !== null && map.get(before) === previous) map.delete(before);
+      const after = key(next);
+      if (after !== null && !map.has(after)) map.set(after, next);
     }
     return previous;
   }
@@ -132,10 +139,12 @@ export class CollectionIndex<R extends Identified> {
     if (record?.id !== id) return undefined;
     this.#records.splice(at, 1);
     this.#touchFrom(at, true);
-    for (const subset of this.#subsets.values()) if (subset.test(record)) this.#removeStamped(subset.byStamp, record);
-    for (const unique of this.#unique.values()) {
-      const value = unique.key(record);
-      if (value !== null && unique.map.get(value) === record) unique.map.delete(value);
+    for (const subset of this.#subsets.values()) {
+      if (subset.byStamp && subset.test(record)) this.#removeStamped(subset.byStamp, record);
+    }
+    for (const { key, map } of this.#unique.values()) {
+      const value = key(record);
+      if (map && value !== null && map.get(value) === record) map.delete(value);
     }
     return record;
   }
@@ -148,7 +157,7 @@ export class CollectionIndex<R extends Identified> {
 
   /** The newest stamp in the collection, or null when it is empty. */
   latestStamp(): string | null {
-    const all = this.#subset(ALL).byStamp;
+    const all = this.#byStamp(this.#subset(ALL));
     const last = all[all.length - 1];
     return last === undefined ? null : this.#stamp(last);
   }
@@ -169,7 +178,7 @@ export class CollectionIndex<R extends Identified> {
     // sorting the matches about matches * log(matches); take the cheaper.
     const walkCost = (wanted * this.#records.length) / matches + this.#records.length / BLOCK;
     if (matches * Math.log2(matches + 1) <= walkCost) {
-      return chosen.byStamp
+      return this.#byStamp(chosen)
         .slice(from, to)
         .sort((a, b) => a.id - b.id)
         .slice(offset, offset + limit);
@@ -291,7 +300,7 @@ export class CollectionIndex<R extends Identified> {
 
   /** The [from, to) positions in a subset's stamp order whose stamps are within the range. */
   #stampSlice(subset: Subset<R>, range: StampRange): [number, number] {
-    const list = subset.byStamp;
+    const list = this.#byStamp(subset);
     let from = 0;
     let to = list.length;
     if (range.gte !== undefined) from = Math.max(from, this.#firstStamp(list, range.gte, false));
@@ -320,10 +329,9 @@ export class CollectionIndex<R extends Identified> {
     return subset;
   }
 
-  #uniqueKey(name: string) {
-    const unique = this.#unique.get(name);
-    if (!unique) throw new Error(`no unique key "${name}" in this index`);
-    return unique;
+  #byStamp(subset: Subset<R>): R[] {
+    subset.byStamp ??= this.#records.filter(subset.test).sort((a, b) => this.#compare(a, b));
+    return subset.byStamp;
   }
 }
 
