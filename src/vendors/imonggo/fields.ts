@@ -56,7 +56,9 @@ export function paramsFromXml(root: XmlElement): RequestParams {
   for (const child of root.children) {
     // A nested element is no column's value; Rails would choke on it, we leave it out.
     if (child.children.length > 0) continue;
-    fields.set(child.name, child.attributes.nil === 'true' ? null : child.text);
+    // Rails reads content before the nil attribute: nil="true" is null only when there is no text
+    // (a Shopify integration sends <email nil="true">shop.ify@example.com</email>).
+    fields.set(child.name, child.attributes.nil === 'true' && child.text.trim() === '' ? null : child.text);
   }
   return new Map([[root.name, fields]]);
 }

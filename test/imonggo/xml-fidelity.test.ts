@@ -1,0 +1,128 @@
+import type { FastifyInstance } from 'fastify';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { basic, testApp } from '../helpers/app.js';
+
+/**
+ * Bodies read the way the vendor's Rails app reads them: well-formed XML that merely looks odd is
+ * accepted, XML that XML 1.0 forbids (and bytes that are not UTF-8) is the documented 500 and
+ * changes nothing, and text columns without a documented width are cut at MySQL TEXT's size.
+ */
+
+const AUTH = basic();
+const XML = 'application/xml';
+const JSON_TYPE = 'application/json';
+const XML_500 =
+  '<?xml version="1.0" encoding="UTF-8"?>\n<hash>\n  <status type="integer">500</status>\n  <error>Internal Server Error</error>\n</hash>\n';
+const JSON_500 = { status: 500, error: 'Internal Server Error' };
+const TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/;
+
+let app: FastifyInstance;
+
+beforeEach(async () => {
+  app = await testApp();
+});
+
+afterEach(async () => {
+  await app.close();
+});
+
+function send(method: 'POST' | 'PUT', url: string, contentType: string, payload: string | Buffer | object) {
+  return app.inject({ method, url, headers: { authorization: AUTH, 'content-type': contentType }, payload });
+}
+
+async function getJson(url: string): Promise<Record<string, unknown>> {
+  const res = await app.inject({ url, headers: { authorization: AUTH } });
+  expect(res.statusCode).toBe(200);
+  return res.json() as Record<string, unknown>;
+}
+
+/** What a client can see of the docs tenant: counts and full lists of both collections. */
+async function tenantState(): Promise<Record<string, string>> {
+  const state: Record<string, string> = {};
+  for (const url of [
+    '/api/customers.xml?q=count',
+    '/api/suppliers.xml?q=count',
+    '/api/customers.xml?per_page=100',
+    '/api/suppliers.json?per_page=100',
+  ]) {
+    const res = await app.inject({ url, headers: { authorization: AUTH } });
+    expect(res.statusCode).toBe(200);
+    state[url] = res.body;
+  }
+  return state;
+}
+
+/** Sends a body that must be refused: the XML 500, and the tenant exactly as it was. */
+async function expectRefused(payload: string | Buffer, method: 'POST' | 'PUT' = 'POST', url = '/api/customers.xml') {
+  const before = await tenantState();
+  const res = await send(method, url, XML, payload);
+  expect(res.statusCode).toBe(500);
+  expect(res.headers['content-type']).toMatch(/^application\/xml/);
+  expect(res.body).toBe(XML_500);
+  expect(await tenantState()).toEqual(before);
+}
+
+/** Creates a customer from an XML body and answers the stored record as GET shows it. */
+async function createCustomer(payload: string | Buffer): Promise<Record<string, unknown>> {
+  const res = await send('POST', '/api/customers.xml', XML, payload);
+  expect(res.statusCode).toBe(200);
+  return getJson('/api/customers/12.json');
+}
+
+const bytes = (...parts: (string | number[])[]) =>
+  Buffer.concat(parts.map((part) => (typeof part === 'string' ? Buffer.from(part) : Buffer.from(part))));
+
+describe('nil="true" on an element that has text', () => {
+  it('keeps the text, as Rails reads content before the nil attribute', async () => {
+    const stored = await createCustomer(
+      '<customer><name>Shop Ify</name><email nil="true">shop.ify@example.com</email></customer>',
+    );
+    expect(stored).toEqual({
+      alternate_code: null,
+      birthday: null,
+      city: null,
+      code: '000002',
+      company_name: null,
+      country: null,
+      customer_type_id: null,
+      email: 'shop.ify@example.com',
+      fax: null,
+      first_name: 'Shop',
+      id: 12,
+      last_name: 'Ify',
+      mobile: null,
+      name: 'Shop Ify',
+      remark: null,
+      state: '',
+      status: null,
+      street: null,
+      tax_exempt: false,
+      telephone: null,
+      tin: null,
+      zipcode: null,
+      customer_type_name: null,
+      discount_text: '',
+      birthdate: null,
+      utc_created_at: expect.stringMatching(TIMESTAMP),
+      utc_updated_at: expect.stringMatching(TIMESTAMP),
+    });
+    const xml = await app.inject({ url: '/api/customers/12.xml', headers: { authorization: AUTH } });
+    expect(xml.body).toContain('\n  <email>shop.ify@example.com</email>\n');
+  });
+
+  it('is null only when the content is blank: empty, whitespace or self-closed', async () => {
+    const res = await send(
+      'PUT',
+      '/api/customers/11.xml',
+      XML,
+      '<customer><email nil="true">kept@example.com</email><city nil="true">  \n </city><street nil="true"/><state nil="true"></state></customer>',
+    );
+    expect(res.statusCode).toBe(200);
+    expect(await getJson('/api/customers/11.json')).toMatchObject({
+      email: 'kept@example.com',
+      city: null,
+      street: null,
+      state: null,
+    });
+  });
+});
