@@ -1,5 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { customers } from '../../src/vendors/imonggo/customers.js';
+import { MYSQL_TEXT_BYTES } from '../../src/vendors/imonggo/fields.js';
+import { suppliers } from '../../src/vendors/imonggo/suppliers.js';
 import { basic, testApp } from '../helpers/app.js';
 
 /**
@@ -124,5 +127,66 @@ describe('nil="true" on an element that has text', () => {
       street: null,
       state: null,
     });
+  });
+});
+
+describe('text columns without a documented width are cut at MySQL TEXT (65,535 bytes)', () => {
+  const textColumns = [
+    { collection: 'customers', element: 'customer', field: 'remark', next: 12 },
+    { collection: 'customers', element: 'customer', field: 'birthday', next: 12 },
+    { collection: 'suppliers', element: 'supplier', field: 'discount_text', next: 23248 },
+  ] as const;
+  const seeded = { customers: 11, suppliers: 22259 } as const;
+
+  it('MySQL TEXT holds 65,535 bytes', () => {
+    expect(MYSQL_TEXT_BYTES).toBe(65_535);
+  });
+
+  it('every text field without a width declares the TEXT limit', () => {
+    for (const field of [...customers.writable, ...suppliers.writable]) {
+      if (field.kind === 'text' && field.width === undefined)
+        expect(field, field.name).toHaveProperty('maxBytes', MYSQL_TEXT_BYTES);
+    }
+  });
+
+  // [label, value sent, value stored]: the cut never splits a character.
+  const cases: [string, string, string][] = [
+    ['1 MB of ASCII', 'x'.repeat(1_000_000), 'x'.repeat(MYSQL_TEXT_BYTES)],
+    ['two-byte characters after one ASCII byte', `a${'é'.repeat(40_000)}`, `a${'é'.repeat(32_767)}`],
+    ['two-byte characters that do not end on the limit', 'é'.repeat(40_000), 'é'.repeat(32_767)],
+    ['three-byte characters', '中'.repeat(30_000), '中'.repeat(21_845)],
+    ['four-byte emoji', '😀'.repeat(20_000), '😀'.repeat(16_383)],
+    ['exactly 65,535 bytes', `${'é'.repeat(32_767)}a`, `${'é'.repeat(32_767)}a`],
+  ];
+
+  for (const { collection, element, field, next } of textColumns) {
+    it.each(cases)(`${collection} ${field}: a create with %s (XML)`, async (_label, sent, stored) => {
+      const res = await send(
+        'POST',
+        `/api/${collection}.xml`,
+        XML,
+        `<${element}><name>Long</name><${field}>${sent}</${field}></${element}>`,
+      );
+      expect(res.statusCode).toBe(200);
+      const record = await getJson(`/api/${collection}/${next}.json`);
+      expect(Buffer.byteLength(String(record[field]))).toBeLessThanOrEqual(MYSQL_TEXT_BYTES);
+      expect(record[field] === stored, `${field} is the ${stored.length}-unit cut`).toBe(true);
+    });
+
+    it.each(cases)(`${collection} ${field}: an update with %s (JSON)`, async (_label, sent, stored) => {
+      const res = await send('PUT', `/api/${collection}/${seeded[collection]}.json`, JSON_TYPE, {
+        [element]: { [field]: sent },
+      });
+      expect(res.statusCode).toBe(200);
+      const record = await getJson(`/api/${collection}/${seeded[collection]}.json`);
+      expect(Buffer.byteLength(String(record[field]))).toBeLessThanOrEqual(MYSQL_TEXT_BYTES);
+      expect(record[field] === stored, `${field} is the ${stored.length}-unit cut`).toBe(true);
+    });
+  }
+
+  it('a supplier remark keeps its documented width of 255 characters', async () => {
+    const res = await send('PUT', '/api/suppliers/22259.json', JSON_TYPE, { supplier: { remark: 'é'.repeat(300) } });
+    expect(res.statusCode).toBe(200);
+    expect((await getJson('/api/suppliers/22259.json')).remark).toBe('é'.repeat(255));
   });
 });

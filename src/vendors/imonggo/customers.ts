@@ -25,8 +25,8 @@ export const customers: ResourceDefinition<Customer> = {
     { name: 'fax', kind: 'text', width: 50 },
     { name: 'mobile', kind: 'text', width: 50 },
     { name: 'email', kind: 'text', width: 50 },
-    { name: 'remark', kind: 'text' },
-    { name: 'birthday', kind: 'text' },
+    { name: 'remark', kind: 'text', maxBytes: 65_535 }, // the vendor's column is TEXT (MYSQL_TEXT_BYTES)
+    { name: 'birthday', kind: 'text', maxBytes: 65_535 }, // the vendor's column is TEXT (MYSQL_TEXT_BYTES)
     { name: 'birthdate', kind: 'date' },
   ],
   // The documented sample's order: Rails' alphabetical columns, then the extra methods.

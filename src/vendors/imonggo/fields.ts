@@ -1,4 +1,5 @@
 import { parseCalendarDate } from '../../core/dates.js';
+import { truncateChars, truncateUtf8Bytes } from '../../core/text.js';
 import type { XmlElement } from '../../core/xml-parse.js';
 
 /**
@@ -11,9 +12,14 @@ export type RequestParams = Map<string, Map<string, string | null>>;
 export interface WritableField {
   name: string;
   kind: 'text' | 'boolean' | 'date';
-  /** Column width: longer text is cut to it, as the vendor does, instead of being refused. */
+  /** Column width in characters: longer text is cut to it, as the vendor does, instead of being refused. */
   width?: number;
+  /** Column size in bytes of UTF-8, for a column without a width (TEXT): longer text is cut to it too. */
+  maxBytes?: number;
 }
+
+/** What a MySQL TEXT column holds, in bytes: the vendor's limit for text without a documented width. */
+export const MYSQL_TEXT_BYTES = 65_535;
 
 export type FieldValue = string | boolean | null;
 
@@ -34,7 +40,8 @@ function castValue(field: WritableField, raw: string | null): FieldValue {
   if (raw === null) return null;
   switch (field.kind) {
     case 'text':
-      return field.width === undefined ? raw : truncate(raw, field.width);
+      if (field.width !== undefined) return truncateChars(raw, field.width);
+      return field.maxBytes === undefined ? raw : truncateUtf8Bytes(raw, field.maxBytes);
     case 'boolean':
       // Rails' boolean cast: blank is nil, "true"/"t"/"1"/"yes"/"on" are true, the rest false.
       if (raw.trim() === '') return null;
@@ -43,11 +50,6 @@ function castValue(field: WritableField, raw: string | null): FieldValue {
       // An invalid birthdate is stored as null rather than refused, as the vendor does.
       return parseCalendarDate(raw);
   }
-}
-
-function truncate(text: string, width: number): string {
-  if (text.length <= width) return text;
-  return Array.from(text).slice(0, width).join('');
 }
 
 /** The params of an XML body: the root element's leaf children become its fields. */

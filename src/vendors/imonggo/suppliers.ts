@@ -24,7 +24,7 @@ export const suppliers: ResourceDefinition<Supplier> = {
     { name: 'email', kind: 'text', width: 100 },
     { name: 'remark', kind: 'text', width: 255 },
     { name: 'tax_exempt', kind: 'boolean' },
-    { name: 'discount_text', kind: 'text' },
+    { name: 'discount_text', kind: 'text', maxBytes: 65_535 }, // the vendor's column is TEXT (MYSQL_TEXT_BYTES)
   ],
   // The documented sample's alphabetical order. It leaves status out, but the documented sync
   // deletes local copies on status "D", so status goes in its alphabetical place.
