@@ -1,10 +1,12 @@
-import Fastify, { type FastifyInstance, type FastifyReply, type FastifyServerOptions } from 'fastify';
+import { maxHeaderSize } from 'node:http';
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import { ErrorEnvelopes } from './core/error-envelopes.js';
 import type { TenantStore } from './core/store.js';
 import { adminPlugin } from './plugins/admin.js';
 import { docsPlugin } from './plugins/docs.js';
+import { httpEdge } from './plugins/http-edge.js';
 import { storePlugin } from './plugins/store.js';
 import { imonggoPlugin } from './vendors/imonggo/plugin.js';
-import { sendStatusError as sendImonggoStatus } from './vendors/imonggo/replies.js';
 
 export interface AppOptions {
   /** The tenants and their data; the caller builds it (a fresh in-memory one in tests). */
@@ -13,10 +15,15 @@ export interface AppOptions {
   logger?: FastifyServerOptions['logger'];
   /** Largest request body in bytes (413 past it). */
   bodyLimit?: number;
+  /** Ms a client has to send a whole request (head and body); 408 past it. */
+  requestTimeout?: number;
 }
 
 /** 1 MiB: far above any record a vendor accepts, far below what could hurt the process. */
 export const DEFAULT_BODY_LIMIT = 1024 * 1024;
+
+/** 30 s: no client of these APIs takes that long to send a request; a stalled one is let go. */
+export const DEFAULT_REQUEST_TIMEOUT = 30_000;
 
 /**
  * Builds the sandbox: every vendor at its own paths, the control API and the docs. It reads no
@@ -25,18 +32,37 @@ export const DEFAULT_BODY_LIMIT = 1024 * 1024;
  */
 export function buildApp(options: AppOptions): FastifyInstance {
   const bodyLimit = options.bodyLimit ?? DEFAULT_BODY_LIMIT;
+  const requestTimeout = options.requestTimeout ?? DEFAULT_REQUEST_TIMEOUT;
+  // Errors outside any route answer in the envelope of the vendor whose path was called; each
+  // vendor plugin registers its prefixes in this table.
+  const envelopes = new ErrorEnvelopes();
+  const edge = httpEdge(envelopes);
   const app = Fastify({
     logger: options.logger ?? false,
     bodyLimit,
-    // Vendor paths carry their own ids; a trailing slash is not the same resource.
-    routerOptions: { ignoreTrailingSlash: false },
-    // Errors raised before routing (a broken %-escape in the path) reach no plugin's error
-    // handler; answer them in the envelope of the vendor whose paths they were sent to.
-    frameworkErrors: (error, request, reply) => {
-      if (request.url.startsWith('/api/')) return sendImonggoStatus(request, reply, 400);
-      return (reply as FastifyReply).code(400).send({ error: 'bad_request', message: error.message });
+    requestTimeout,
+    http: {
+      requestTimeout,
+      // Node refuses a headers timeout longer than the request timeout.
+      headersTimeout: requestTimeout,
+      // How often Node looks for stalled requests: often enough that a stall is answered close
+      // to its timeout, not up to 30 s (Node's default) later.
+      connectionsCheckingInterval: Math.min(1000, Math.max(10, Math.floor(requestTimeout / 10))),
+      // Node would answer a missing Host with an empty 400 of its own; the edge plugin answers
+      // it in the vendor's envelope instead.
+      requireHostHeader: false,
     },
+    routerOptions: {
+      // Vendor paths carry their own ids; a trailing slash is not the same resource.
+      ignoreTrailingSlash: false,
+      // An id of any length is looked up (and is a 404 when it is no record): a path parameter
+      // is bounded only by the header size limit, past which Node answers 431.
+      maxParamLength: maxHeaderSize,
+    },
+    frameworkErrors: edge.frameworkErrors,
+    clientErrorHandler: edge.clientErrorHandler,
   });
+  app.register(edge.plugin);
   app.register(storePlugin, { store: options.store });
   app.register(adminPlugin, { prefix: '/__admin' });
   app.register(docsPlugin);

@@ -1,7 +1,9 @@
 import type { FastifyError, FastifyInstance, FastifyReply } from 'fastify';
 import { advanceClock, type ClockState, clockNow, freezeClock, releaseClock, setClock } from '../core/clock.js';
 import { parseLenientDate } from '../core/dates.js';
+import { errorCode, sandboxEnvelope } from '../core/error-envelopes.js';
 import { type Tenant, TenantLimitError, type VendorName } from '../core/store.js';
+import { logRequestError } from './http-edge.js';
 
 /** The vendors the control API can address, by the name used in its paths. */
 const VENDORS: readonly VendorName[] = ['imonggo'];
@@ -29,13 +31,13 @@ class AdminError extends Error {
  * test already holds (for Imonggo, the API token). Everything here speaks JSON.
  */
 export async function adminPlugin(app: FastifyInstance): Promise<void> {
+  app.errorEnvelopes.register(app.prefix, sandboxEnvelope);
   app.setErrorHandler((error: FastifyError, request, reply) => {
     if (error instanceof AdminError) return sendError(reply, error.statusCode, error.error, error.message);
     if (error instanceof TenantLimitError) return sendError(reply, 503, 'tenant_limit', error.message);
-    if (error.statusCode && error.statusCode < 500)
-      return sendError(reply, error.statusCode, 'bad_request', error.message);
-    request.log.error(error);
-    return sendError(reply, 500, 'server_error', 'unexpected error');
+    const statusCode = logRequestError(request, error);
+    if (statusCode >= 500) return sendError(reply, 500, 'server_error', 'unexpected error');
+    return sendError(reply, statusCode, errorCode(statusCode), error.message);
   });
   app.setNotFoundHandler((request, reply) =>
     sendError(reply, 404, 'not_found', `no control route ${request.method} ${request.url}`),

@@ -1,11 +1,12 @@
 import type { FastifyInstance } from 'fastify';
 import { seedImonggo } from '../../../seeds/imonggo.js';
+import { sendErrorAnswer } from '../../core/error-envelopes.js';
 import type { Tenant } from '../../core/store.js';
 import { denyAccess, readApiToken } from './auth.js';
 import { registerBodyParsers } from './body-parsers.js';
 import { customers } from './customers.js';
 import type { ImonggoData } from './model.js';
-import { handleError, sendStatusError } from './replies.js';
+import { handleError, imonggoEnvelope } from './replies.js';
 import { resourceRoutes, tokenRoutes } from './routes.js';
 import { suppliers } from './suppliers.js';
 
@@ -27,10 +28,14 @@ export interface ImonggoPluginOptions {
  */
 export async function imonggoPlugin(app: FastifyInstance, options: ImonggoPluginOptions): Promise<void> {
   app.store.registerSeeder('imonggo', seedImonggo);
+  // Errors raised before routing on Imonggo's paths answer in its envelope too.
+  app.errorEnvelopes.register(app.prefix, imonggoEnvelope);
   registerBodyParsers(app, options.bodyLimit);
   app.decorateRequest('imonggo', null);
   app.setErrorHandler(handleError);
-  app.setNotFoundHandler((request, reply) => sendStatusError(request, reply, 404));
+  // Fastify sends every unrouted path under the prefix here, including those of a vendor sharing
+  // it (/api/v1/…) that has no 404 of its own; the table answers each in its owner's envelope.
+  app.setNotFoundHandler((request, reply) => sendErrorAnswer(reply, app.errorEnvelopes.answer(404, request.url)));
 
   tokenRoutes(app);
   await app.register(async (api) => {

@@ -1,4 +1,6 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import { isClientDisconnect } from '../../core/client-errors.js';
+import { type ErrorAnswer, pathOfUrl, sendErrorAnswer } from '../../core/error-envelopes.js';
 import { TenantLimitError } from '../../core/store.js';
 import { XmlSyntaxError } from '../../core/xml-parse.js';
 import { ImonggoHttpError, ImonggoValidationError } from './errors.js';
@@ -9,10 +11,18 @@ export function send(reply: FastifyReply, format: Format, body: string | Buffer)
   return reply.code(200).type(CONTENT_TYPE[format]).send(body);
 }
 
+/**
+ * Imonggo's envelope for a status: Rails' `<hash><status/><error/></hash>`, or its JSON form when
+ * the path ends in .json. The app answers in it on every path Imonggo owns, routed or not.
+ */
+export function imonggoEnvelope(statusCode: number, path: string): ErrorAnswer {
+  const format = formatOfUrl(path);
+  return { statusCode, contentType: CONTENT_TYPE[format], body: renderStatusError(statusCode, format) };
+}
+
 /** Answers with a status in Imonggo's envelope, in the format the URL asks for. */
 export function sendStatusError(request: FastifyRequest, reply: FastifyReply, statusCode: number): FastifyReply {
-  const format = formatOfUrl(request.url);
-  return reply.code(statusCode).type(CONTENT_TYPE[format]).send(renderStatusError(statusCode, format));
+  return sendErrorAnswer(reply, imonggoEnvelope(statusCode, request.url));
 }
 
 /** Imonggo's error handler: every failure on its paths answers in its own envelope. */
@@ -24,6 +34,11 @@ export function handleError(error: FastifyError, request: FastifyRequest, reply:
   if (error instanceof ImonggoHttpError) return sendStatusError(request, reply, error.statusCode);
   if (error instanceof TenantLimitError) return sendStatusError(request, reply, 503);
   if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return sendStatusError(request, reply, 413);
+  // A client that hung up mid-request is no fault of the server; the answer goes nowhere.
+  if (isClientDisconnect(error)) {
+    request.log.debug({ err: error }, 'client disconnected');
+    return sendStatusError(request, reply, 400);
+  }
   // Malformed XML (and JSON) is documented as a 500; anything unexpected is one too, and logged.
   if (!(error instanceof XmlSyntaxError || error instanceof SyntaxError)) request.log.error(error);
   return sendStatusError(request, reply, 500);
@@ -31,6 +46,5 @@ export function handleError(error: FastifyError, request: FastifyRequest, reply:
 
 /** The format a URL asks for by its extension; XML, the documented one, otherwise. */
 function formatOfUrl(url: string): Format {
-  const path = url.split('?', 1)[0] ?? '';
-  return path.endsWith('.json') ? 'json' : 'xml';
+  return pathOfUrl(url).endsWith('.json') ? 'json' : 'xml';
 }

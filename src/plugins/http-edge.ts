@@ -1,0 +1,123 @@
+import type { ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
+import type {
+  ConnectionError,
+  FastifyBaseLogger,
+  FastifyError,
+  FastifyPluginAsync,
+  FastifyReply,
+  FastifyRequest,
+  FastifyServerOptions,
+} from 'fastify';
+import fp from 'fastify-plugin';
+import { isClientDisconnect, rawHttpResponse, requestTargetOf, statusOfClientError } from '../core/client-errors.js';
+import { type ErrorEnvelopes, pathOfUrl, sendErrorAnswer } from '../core/error-envelopes.js';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** Path prefix → error envelope. Each vendor plugin registers its prefixes here. */
+    errorEnvelopes: ErrorEnvelopes;
+  }
+}
+
+/** The pieces of one app that answer what happens outside any route. */
+export interface HttpEdge {
+  /** Fastify's `frameworkErrors`: errors the router raises before routing (a broken %-escape). */
+  frameworkErrors: NonNullable<FastifyServerOptions['frameworkErrors']>;
+  /** Fastify's `clientErrorHandler`: what the HTTP parser refuses, requests that stall, hang-ups. */
+  clientErrorHandler: NonNullable<FastifyServerOptions['clientErrorHandler']>;
+  /**
+   * Register before every other plugin: shares the table as `app.errorEnvelopes`, answers a
+   * missing Host, and sets the root error and not-found handlers (paths no plugin owns).
+   */
+  plugin: FastifyPluginAsync;
+}
+
+/**
+ * Everything that can go wrong before a vendor's own handlers see a request answers through one
+ * table, in the envelope of the vendor whose path was called: never Fastify's default JSON and
+ * never an empty body.
+ */
+export function httpEdge(envelopes: ErrorEnvelopes): HttpEdge {
+  // The latest request each connection carried, so that a timeout or a parse error in its body
+  // (whose raw bytes hold no request line) still knows the path.
+  const latest = new WeakMap<Socket, ServerResponse>();
+  let log: FastifyBaseLogger | undefined;
+
+  const clientErrorHandler = (error: ConnectionError, socket: Socket): void => {
+    const statusCode = statusOfClientError(error);
+    const response = latest.get(socket);
+    // A request still being received is the one at fault; otherwise the packet the parser
+    // refused may start with a request line of its own.
+    const pending = response && !response.req.complete ? response.req : undefined;
+    const target = pending
+      ? { method: pending.method ?? '', path: pathOfUrl(pending.url ?? '/') }
+      : requestTargetOf(error.rawPacket);
+    const context = { err: error, statusCode, path: target?.path };
+    if (isClientDisconnect(error)) log?.debug(context, 'client disconnected');
+    else log?.info(context, 'client error');
+
+    if (socket.destroyed) return;
+    // A response already being written cannot be replaced by another; one not begun can.
+    const answering = response?.headersSent === true && !response.writableEnded;
+    if (socket.writable && !answering) {
+      socket.write(rawHttpResponse(envelopes.answer(statusCode, target?.path), target?.method === 'HEAD'));
+    }
+    socket.destroy();
+  };
+
+  const frameworkErrors: HttpEdge['frameworkErrors'] = (error, request, reply) => {
+    const statusCode = errorStatus(error, 400);
+    request.log.info({ err: error, statusCode }, 'request refused before routing');
+    sendErrorAnswer(reply as FastifyReply, envelopes.answer(statusCode, request.url));
+  };
+
+  const plugin = fp(
+    async (app) => {
+      log = app.log;
+      app.decorate('errorEnvelopes', envelopes);
+      app.server.on('request', (request, response: ServerResponse) => latest.set(request.socket, response));
+
+      // Node answers a missing Host with an empty 400 of its own unless told not to
+      // (requireHostHeader: false); the answer is then this one, in the envelope of the path.
+      app.addHook('onRequest', (request, reply, done) => {
+        if (request.headers.host === undefined && request.raw.httpVersion === '1.1') {
+          reply.header('connection', 'close');
+          sendErrorAnswer(reply, envelopes.answer(400, request.url));
+          return;
+        }
+        done();
+      });
+
+      app.setErrorHandler((error: FastifyError, request, reply) => {
+        const statusCode = logRequestError(request, error);
+        return sendErrorAnswer(reply, envelopes.answer(statusCode, request.url));
+      });
+      app.setNotFoundHandler((request, reply) => sendErrorAnswer(reply, envelopes.answer(404, request.url)));
+    },
+    { name: 'http-edge', fastify: '5.x' },
+  );
+
+  return { frameworkErrors, clientErrorHandler, plugin };
+}
+
+/** The status an error carries when it is an HTTP error status, `fallback` otherwise. */
+export function errorStatus(error: { statusCode?: unknown }, fallback: number): number {
+  const { statusCode } = error;
+  return typeof statusCode === 'number' && statusCode >= 400 && statusCode <= 599 ? statusCode : fallback;
+}
+
+/**
+ * Logs an error a handler could not turn into an answer of its own, and says which status to
+ * answer: a client that hung up is a debug line (no fault of the server; the answer goes
+ * nowhere), a refusal the error carries (4xx) is not logged, anything else is an error and a 500.
+ */
+export function logRequestError(request: FastifyRequest, error: FastifyError): number {
+  if (isClientDisconnect(error)) {
+    request.log.debug({ err: error }, 'client disconnected');
+    return 400;
+  }
+  const statusCode = errorStatus(error, 500);
+  if (statusCode >= 500) request.log.error(error);
+  return statusCode;
+}
