@@ -38,9 +38,33 @@ export interface StoreData {
 /** Builds a vendor's seeded data; may be async (faker is loaded only when a tenant needs it). */
 export type Seeder<D> = (spec: SeedSpec) => D | Promise<D>;
 
+/**
+ * What a vendor tells the store about itself. A vendor plugin registers it next to its routes, so
+ * the store and the control API know every vendor without naming any.
+ */
+export interface VendorRegistration<D> {
+  /** Builds the data of a fresh (or reset) tenant. */
+  seeder: Seeder<D>;
+  /**
+   * Why the vendor's own API would refuse this credential ("it is blank"), or null when it would
+   * accept it. A credential the vendor refuses never gets a tenant.
+   */
+  credentialProblem(credential: string): string | null;
+}
+
 /** A request for a tenant the store refuses to create (the tenant limit). */
 export class TenantLimitError extends Error {
   readonly code = 'TENANT_LIMIT';
+}
+
+/** A credential its vendor's API would refuse: no tenant is made for it. */
+export class CredentialError extends Error {
+  readonly code = 'CREDENTIAL';
+}
+
+/** A vendor no plugin registered. */
+export class UnknownVendorError extends Error {
+  readonly code = 'UNKNOWN_VENDOR';
 }
 
 /** A fresh lowdb held in memory only. */
@@ -58,7 +82,7 @@ export interface TenantStoreOptions {
 export class TenantStore {
   readonly #db: Low<StoreData>;
   readonly #options: TenantStoreOptions;
-  readonly #seeders = new Map<string, Seeder<unknown>>();
+  readonly #vendors = new Map<string, VendorRegistration<unknown>>();
   // Seeded data is built once per vendor and seed spec, then cloned for every tenant that uses it.
   readonly #templates = new Map<string, Promise<unknown>>();
   // Concurrent first requests of one credential must share a single creation.
@@ -69,9 +93,22 @@ export class TenantStore {
     this.#options = options;
   }
 
-  /** Tells the store how to seed a vendor's tenants. */
-  registerSeeder<V extends VendorName>(vendor: V, seeder: Seeder<VendorDataMap[V]>): void {
-    this.#seeders.set(vendor, seeder);
+  /** Makes a vendor known: how to seed its tenants and which credentials it takes. */
+  registerVendor<V extends VendorName>(vendor: V, registration: VendorRegistration<VendorDataMap[V]>): void {
+    this.#vendors.set(vendor, registration as VendorRegistration<unknown>);
+  }
+
+  /** The registered vendors, in registration order. */
+  vendors(): string[] {
+    return [...this.#vendors.keys()];
+  }
+
+  /**
+   * Null when the vendor's API would accept the credential, otherwise why it would not. Throws
+   * UnknownVendorError for a vendor no plugin registered.
+   */
+  credentialProblem(vendor: string, credential: string): string | null {
+    return this.#registration(vendor).credentialProblem(credential);
   }
 
   /** The tenant for a credential, created and seeded on first use. */
@@ -81,6 +118,8 @@ export class TenantStore {
     if (existing) return existing as Tenant<VendorDataMap[V]>;
     let opening = this.#opening.get(key);
     if (!opening) {
+      const problem = this.credentialProblem(vendor, credential);
+      if (problem !== null) throw new CredentialError(`${vendor} refuses this credential: ${problem}`);
       if (Object.keys(this.#db.data.tenants).length + this.#opening.size >= this.#options.maxTenants) {
         throw new TenantLimitError(`at most ${this.#options.maxTenants} tenants`);
       }
@@ -140,8 +179,7 @@ export class TenantStore {
   }
 
   async #seededData(vendor: string, spec: SeedSpec): Promise<unknown> {
-    const seeder = this.#seeders.get(vendor);
-    if (!seeder) throw new Error(`no seeder registered for ${vendor}`);
+    const { seeder } = this.#registration(vendor);
     const key = `${vendor}|${spec.dataset}|${spec.seed}|${spec.records}`;
     let template = this.#templates.get(key);
     if (!template) {
@@ -149,6 +187,12 @@ export class TenantStore {
       this.#templates.set(key, template);
     }
     return fork(await template);
+  }
+
+  #registration(vendor: string): VendorRegistration<unknown> {
+    const registration = this.#vendors.get(vendor);
+    if (!registration) throw new UnknownVendorError(`no vendor "${vendor}" is registered`);
+    return registration;
   }
 }
 

@@ -1,12 +1,18 @@
 import type { FastifyError, FastifyInstance, FastifyReply } from 'fastify';
-import { advanceClock, type ClockState, clockNow, freezeClock, releaseClock, setClock } from '../core/clock.js';
+import {
+  advanceClock,
+  ClockRangeError,
+  type ClockState,
+  clockNow,
+  freezeClock,
+  realTimeClock,
+  releaseClock,
+  setClock,
+} from '../core/clock.js';
 import { parseLenientDate } from '../core/dates.js';
 import { errorCode, sandboxEnvelope } from '../core/error-envelopes.js';
-import { type Tenant, TenantLimitError, type VendorName } from '../core/store.js';
+import { CredentialError, type Tenant, TenantLimitError, type VendorName } from '../core/store.js';
 import { logRequestError } from './http-edge.js';
-
-/** The vendors the control API can address, by the name used in its paths. */
-const VENDORS: readonly VendorName[] = ['imonggo'];
 
 interface TenantParams {
   vendor: string;
@@ -29,11 +35,17 @@ class AdminError extends Error {
  * The control API tests drive the sandbox with, under /__admin: health, tenants (list, reset,
  * delete) and each tenant's clock. A tenant is addressed by its vendor and the credential the
  * test already holds (for Imonggo, the API token). Everything here speaks JSON.
+ *
+ * The vendors are those registered in the store (each vendor plugin registers itself), and a
+ * credential is taken exactly when that vendor's API would take it.
  */
 export async function adminPlugin(app: FastifyInstance): Promise<void> {
   app.errorEnvelopes.register(app.prefix, sandboxEnvelope);
   app.setErrorHandler((error: FastifyError, request, reply) => {
     if (error instanceof AdminError) return sendError(reply, error.statusCode, error.error, error.message);
+    if (error instanceof CredentialError || error instanceof ClockRangeError) {
+      return sendError(reply, 400, 'bad_request', error.message);
+    }
     if (error instanceof TenantLimitError) return sendError(reply, 503, 'tenant_limit', error.message);
     const statusCode = logRequestError(request, error);
     if (statusCode >= 500) return sendError(reply, 500, 'server_error', 'unexpected error');
@@ -43,73 +55,140 @@ export async function adminPlugin(app: FastifyInstance): Promise<void> {
     sendError(reply, 404, 'not_found', `no control route ${request.method} ${request.url}`),
   );
 
-  app.get('/health', async () => ({ status: 'ok' }));
+  // Routes that take no body read none: whatever is sent, of whatever type and size (an empty
+  // JSON body, a form, garbage), is drained and dropped, so the answer is as without it.
+  await app.register(async (noBody) => {
+    // Even a Content-Type Fastify cannot parse (";;;") must not stop the route.
+    noBody.addHook('onRequest', (request, _reply, done) => {
+      if (request.headers['content-type'] !== undefined) request.headers['content-type'] = OPAQUE;
+      done();
+    });
+    noBody.removeAllContentTypeParsers();
+    noBody.addContentTypeParser('*', (_request, payload, done) => {
+      payload.on('error', done);
+      payload.on('end', () => done(null, undefined));
+      payload.resume();
+    });
 
-  app.get('/tenants', async () => ({ tenants: app.store.list().map(describe) }));
+    noBody.get('/health', async () => ({ status: 'ok' }));
 
-  // Reset and the clock routes create the tenant when it does not exist yet, so a test can
-  // set up its world (freeze the clock, say) before its first API call.
-  app.post<{ Params: TenantParams }>('/tenants/:vendor/:credential/reset', async (request) => {
-    const { vendor, credential } = knownVendor(request.params);
-    await app.store.open(vendor, credential);
-    const tenant = await app.store.reset(vendor, credential);
-    return describe(tenant as Tenant);
+    noBody.get('/tenants', async () => ({ tenants: app.store.list().map(describe) }));
+
+    // Reset and the clock routes create the tenant when it does not exist yet, so a test can
+    // set up its world (freeze the clock, say) before its first API call.
+    noBody.post<{ Params: TenantParams }>('/tenants/:vendor/:credential/reset', async (request) => {
+      const { vendor, credential } = tenantOf(app, request.params);
+      await app.store.open(vendor, credential);
+      const tenant = await app.store.reset(vendor, credential);
+      return describe(tenant as Tenant);
+    });
+
+    noBody.delete<{ Params: TenantParams }>('/tenants/:vendor/:credential', async (request, reply) => {
+      const { vendor, credential } = tenantOf(app, request.params);
+      if (!(await app.store.delete(vendor, credential))) {
+        throw new AdminError(404, 'not_found', `no ${vendor} tenant for that credential`);
+      }
+      return reply.code(204).send();
+    });
+
+    noBody.get<{ Params: TenantParams }>('/tenants/:vendor/:credential/clock', async (request) =>
+      describeClock((await open(app, request.params)).clock),
+    );
+
+    noBody.post<{ Params: TenantParams }>('/tenants/:vendor/:credential/clock/release', async (request) =>
+      moveClock(app, request.params, releaseClock),
+    );
   });
 
-  app.delete<{ Params: TenantParams }>('/tenants/:vendor/:credential', async (request, reply) => {
-    const { vendor, credential } = knownVendor(request.params);
-    if (!(await app.store.delete(vendor, credential))) {
-      throw new AdminError(404, 'not_found', `no ${vendor} tenant for that credential`);
-    }
-    return reply.code(204).send();
-  });
+  // Routes with a body read JSON; a blank body of any type is no body.
+  await app.register(async (jsonBody) => {
+    jsonBody.addHook('onRequest', (request, _reply, done) => {
+      const type = request.headers['content-type'];
+      if (type !== undefined && mediaType(type) !== 'application/json') request.headers['content-type'] = OPAQUE;
+      done();
+    });
+    jsonBody.removeAllContentTypeParsers();
+    jsonBody.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, text, done) => {
+      if (String(text).trim() === '') return done(null, undefined);
+      try {
+        done(null, JSON.parse(String(text)));
+      } catch {
+        done(new AdminError(400, 'bad_request', 'the body is not JSON'));
+      }
+    });
+    jsonBody.addContentTypeParser('*', { parseAs: 'string' }, (_request, text, done) => {
+      if (String(text).trim() === '') return done(null, undefined);
+      done(new AdminError(415, 'unsupported_media_type', 'a body here must be application/json'));
+    });
 
-  app.get<{ Params: TenantParams }>('/tenants/:vendor/:credential/clock', async (request) =>
-    describeClock((await open(app, request.params)).clock),
-  );
+    jsonBody.post<{ Params: TenantParams; Body: unknown }>(
+      '/tenants/:vendor/:credential/clock/freeze',
+      async (request) => {
+        const at = optionalTime(request.body);
+        return moveClock(app, request.params, (clock) => freezeClock(clock, at));
+      },
+    );
 
-  app.post<{ Params: TenantParams; Body: unknown }>('/tenants/:vendor/:credential/clock/freeze', async (request) => {
-    const tenant = await open(app, request.params);
-    const at = optionalTime(request.body);
-    freezeClock(tenant.clock, at);
-    return describeClock(tenant.clock);
-  });
+    jsonBody.post<{ Params: TenantParams; Body: unknown }>(
+      '/tenants/:vendor/:credential/clock/set',
+      async (request) => {
+        const at = optionalTime(request.body);
+        if (at === undefined) throw new AdminError(400, 'bad_request', 'body needs "at": an ISO-8601 time or epoch ms');
+        return moveClock(app, request.params, (clock) => setClock(clock, at));
+      },
+    );
 
-  app.post<{ Params: TenantParams; Body: unknown }>('/tenants/:vendor/:credential/clock/set', async (request) => {
-    const tenant = await open(app, request.params);
-    const at = optionalTime(request.body);
-    if (at === undefined) throw new AdminError(400, 'bad_request', 'body needs "at": an ISO-8601 time or epoch ms');
-    setClock(tenant.clock, at);
-    return describeClock(tenant.clock);
-  });
-
-  app.post<{ Params: TenantParams; Body: unknown }>('/tenants/:vendor/:credential/clock/advance', async (request) => {
-    const tenant = await open(app, request.params);
-    const seconds = (request.body as { seconds?: unknown } | undefined)?.seconds;
-    if (typeof seconds !== 'number' || !Number.isFinite(seconds)) {
-      throw new AdminError(400, 'bad_request', 'body needs "seconds": a number (negative moves back)');
-    }
-    advanceClock(tenant.clock, Math.round(seconds * 1000));
-    return describeClock(tenant.clock);
-  });
-
-  app.post<{ Params: TenantParams }>('/tenants/:vendor/:credential/clock/release', async (request) => {
-    const tenant = await open(app, request.params);
-    releaseClock(tenant.clock);
-    return describeClock(tenant.clock);
+    jsonBody.post<{ Params: TenantParams; Body: unknown }>(
+      '/tenants/:vendor/:credential/clock/advance',
+      async (request) => {
+        const seconds = (request.body as { seconds?: unknown } | undefined)?.seconds;
+        if (typeof seconds !== 'number' || !Number.isFinite(seconds)) {
+          throw new AdminError(400, 'bad_request', 'body needs "seconds": a number (negative moves back)');
+        }
+        return moveClock(app, request.params, (clock) => advanceClock(clock, Math.round(seconds * 1000)));
+      },
+    );
   });
 }
 
-function knownVendor(params: TenantParams): { vendor: VendorName; credential: string } {
-  const vendor = VENDORS.find((name) => name === params.vendor);
-  if (!vendor)
-    throw new AdminError(404, 'not_found', `unknown vendor "${params.vendor}"; known: ${VENDORS.join(', ')}`);
-  return { vendor, credential: params.credential };
+/**
+ * The vendor and credential a path addresses: 404 for a vendor no plugin registered, 400 for a
+ * credential that vendor's API would refuse (so no tenant is ever made for one).
+ */
+function tenantOf(app: FastifyInstance, params: TenantParams): { vendor: VendorName; credential: string } {
+  const known = app.store.vendors();
+  if (!known.includes(params.vendor)) {
+    throw new AdminError(404, 'not_found', `unknown vendor "${params.vendor}"; known: ${known.join(', ')}`);
+  }
+  const problem = app.store.credentialProblem(params.vendor, params.credential);
+  if (problem !== null)
+    throw new AdminError(400, 'bad_request', `${params.vendor} refuses this credential: ${problem}`);
+  return { vendor: params.vendor as VendorName, credential: params.credential };
 }
 
 async function open(app: FastifyInstance, params: TenantParams): Promise<Tenant> {
-  const { vendor, credential } = knownVendor(params);
+  const { vendor, credential } = tenantOf(app, params);
   return app.store.open(vendor, credential);
+}
+
+/**
+ * Applies a clock move to a tenant, creating the tenant if needed. The move is tried on a copy of
+ * the clock first, so one the clock refuses (ClockRangeError) changes nothing: no clock moves and
+ * no tenant is created.
+ */
+async function moveClock(app: FastifyInstance, params: TenantParams, move: (clock: ClockState) => void) {
+  const { vendor, credential } = tenantOf(app, params);
+  move({ ...(app.store.find(vendor, credential)?.clock ?? realTimeClock()) });
+  const tenant = await app.store.open(vendor, credential);
+  move(tenant.clock);
+  return describeClock(tenant.clock);
+}
+
+/** What any body the routes do not parse is treated as. */
+const OPAQUE = 'application/octet-stream';
+
+function mediaType(contentType: string): string {
+  return (contentType.split(';', 1)[0] ?? '').trim().toLowerCase();
 }
 
 function optionalTime(body: unknown): number | undefined {

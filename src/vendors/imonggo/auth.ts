@@ -5,6 +5,18 @@ import { ACCESS_DENIED_BODY, AUTH_REALM } from './errors.js';
 const MAX_TOKEN_LENGTH = 256;
 
 /**
+ * Why the API would refuse a token, or null when it takes it. The control API asks the same
+ * question, so it addresses exactly the tenants the API can reach.
+ */
+export function tokenProblem(token: string): string | null {
+  if (token.trim() === '') return 'it is blank';
+  if (token.length > MAX_TOKEN_LENGTH) return `it is longer than ${MAX_TOKEN_LENGTH} characters`;
+  // Basic auth ends the user name at the first colon, so no request can carry such a token.
+  if (token.includes(':')) return 'it contains ":", which HTTP Basic cannot carry in a user name';
+  return null;
+}
+
+/**
  * The API token from HTTP Basic: the token is the user name, the password is ignored ("X" by
  * convention). Null when the header is missing, not Basic, or carries a blank token.
  */
@@ -14,8 +26,7 @@ export function readApiToken(authorization: string | undefined): string | null {
   const decoded = Buffer.from(match[1], 'base64').toString('utf8');
   const colon = decoded.indexOf(':');
   const token = colon >= 0 ? decoded.slice(0, colon) : decoded;
-  if (token.trim() === '' || token.length > MAX_TOKEN_LENGTH) return null;
-  return token;
+  return tokenProblem(token) === null ? token : null;
 }
 
 /** Rails' answer to a request without usable Basic credentials. */

@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { seedImonggo } from '../../../seeds/imonggo.js';
 import { sendErrorAnswer } from '../../core/error-envelopes.js';
 import type { Tenant } from '../../core/store.js';
-import { denyAccess, readApiToken } from './auth.js';
+import { denyAccess, readApiToken, tokenProblem } from './auth.js';
 import { registerBodyParsers } from './body-parsers.js';
 import { customers } from './customers.js';
 import type { ImonggoData } from './model.js';
@@ -27,7 +27,7 @@ export interface ImonggoPluginOptions {
  * error bodies and 404. Register it with `{ prefix: '/api' }`.
  */
 export async function imonggoPlugin(app: FastifyInstance, options: ImonggoPluginOptions): Promise<void> {
-  app.store.registerSeeder('imonggo', seedImonggo);
+  app.store.registerVendor('imonggo', { seeder: seedImonggo, credentialProblem: tokenProblem });
   // Errors raised before routing on Imonggo's paths answer in its envelope too.
   app.errorEnvelopes.register(app.prefix, imonggoEnvelope);
   registerBodyParsers(app, options.bodyLimit);
