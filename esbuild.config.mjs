@@ -4,9 +4,10 @@
 // (Swagger UI's assets) or that load only on demand (faker) stay outside and load from node_modules.
 import { build } from 'esbuild';
 
+// The seed worker (dist/seed-worker.js) is bundled the same way; the CLI starts it beside itself.
 await build({
-  entryPoints: ['dist/src/cli.js'],
-  outfile: 'dist/pos-sandbox.js',
+  entryPoints: { 'pos-sandbox': 'dist/src/cli.js', 'seed-worker': 'dist/src/seed-worker.js' },
+  outdir: 'dist',
   bundle: true,
   platform: 'node',
   format: 'esm',

@@ -1,6 +1,9 @@
 #!/usr/bin/env node
+import { SEEDERS } from '../seeds/index.js';
 import { ConfigError, readConfig, usage } from './config.js';
-import { startServer, stopOnSignals } from './server.js';
+import type { VendorName } from './core/store.js';
+import { prewarmTemplates } from './seed-prewarm.js';
+import { seedSpecOf, startServer, stopOnSignals } from './server.js';
 
 /** `pos-sandbox [options]`: reads flags and environment, starts the server, prints its URL. */
 async function main(argv: string[]): Promise<void> {
@@ -17,7 +20,17 @@ async function main(argv: string[]): Promise<void> {
     process.exitCode = 2;
     return;
   }
-  const server = await startServer(config);
+  // Seeding the configured dataset starts first, on another thread, so that the first tenant's
+  // data is ready about when the server is. Only the demo dataset takes long enough to matter.
+  const prewarmed =
+    config.dataset === 'demo' && config.records > 0
+      ? prewarmTemplates(
+          new URL('./seed-worker.js', import.meta.url),
+          seedSpecOf(config),
+          Object.keys(SEEDERS) as VendorName[],
+        )
+      : undefined;
+  const server = await startServer(config, { prewarmed });
   stopOnSignals(server);
   process.stdout.write(`pos-sandbox listening on ${server.url}\n`);
 }

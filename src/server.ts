@@ -1,7 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from './app.js';
 import type { SandboxConfig } from './config.js';
-import { createMemoryDb, TenantStore } from './core/store.js';
+import { createMemoryDb, type SeedSpec, TenantStore } from './core/store.js';
+import type { PrewarmedTemplates } from './seed-prewarm.js';
 
 /** Tenants kept at once before new credentials are refused (each holds a seeded dataset). */
 export const MAX_TENANTS = 1000;
@@ -15,17 +16,29 @@ export interface RunningServer {
   stop(): Promise<void>;
 }
 
-/** The store a config describes: in memory, every new tenant seeded as configured. */
-export function createStore(config: SandboxConfig): TenantStore {
-  return new TenantStore(createMemoryDb(), {
-    seed: { dataset: config.dataset, seed: config.seed, records: config.records },
-    maxTenants: MAX_TENANTS,
-  });
+/** The seed spec every new tenant of a config gets. */
+export function seedSpecOf(config: SandboxConfig): SeedSpec {
+  return { dataset: config.dataset, seed: config.seed, records: config.records };
+}
+
+/**
+ * The store a config describes: in memory, every new tenant seeded as configured, from the
+ * templates a seed worker is already building when there are any.
+ */
+export function createStore(config: SandboxConfig, prewarmed?: PrewarmedTemplates): TenantStore {
+  const store = new TenantStore(createMemoryDb(), { seed: seedSpecOf(config), maxTenants: MAX_TENANTS });
+  if (prewarmed) for (const [vendor, data] of prewarmed.templates) store.provideTemplate(vendor, prewarmed.spec, data);
+  return store;
+}
+
+export interface StartOptions {
+  /** Templates being seeded off the main thread since the process started (see prewarmTemplates). */
+  prewarmed?: PrewarmedTemplates;
 }
 
 /** Builds the app for a config and listens on its host and port. */
-export async function startServer(config: SandboxConfig): Promise<RunningServer> {
-  const app = buildApp({ store: createStore(config), logger: { level: config.logLevel } });
+export async function startServer(config: SandboxConfig, options: StartOptions = {}): Promise<RunningServer> {
+  const app = buildApp({ store: createStore(config, options.prewarmed), logger: { level: config.logLevel } });
   let stopping = false;
   // A keep-alive connection busy when the stop begins would otherwise hold the process open
   // until the client lets go; answering its last request with "Connection: close" ends it.
@@ -36,9 +49,10 @@ export async function startServer(config: SandboxConfig): Promise<RunningServer>
   return {
     app,
     url: displayUrl(address, config.host),
-    stop: () => {
+    stop: async () => {
       stopping = true;
-      return app.close();
+      await options.prewarmed?.cancel();
+      await app.close();
     },
   };
 }

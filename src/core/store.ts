@@ -111,6 +111,20 @@ export class TenantStore {
     return this.#registration(vendor).credentialProblem(credential);
   }
 
+  /**
+   * Hands the store a vendor's seeded data for a spec that is being built elsewhere (the seed
+   * worker at start-up), so the first tenant of that spec need not build it again. If it fails,
+   * the store seeds in-process as usual.
+   */
+  provideTemplate(vendor: VendorName, spec: SeedSpec, data: Promise<unknown>): void {
+    const key = templateKey(vendor, spec);
+    const template = data.then(freezeRecords, () => {
+      this.#templates.delete(key);
+      return this.#template(vendor, spec);
+    });
+    this.#templates.set(key, template);
+  }
+
   /** The tenant for a credential, created and seeded on first use. */
   async open<V extends VendorName>(vendor: V, credential: string): Promise<Tenant<VendorDataMap[V]>> {
     const key = tenantKey(vendor, credential);
@@ -179,14 +193,20 @@ export class TenantStore {
   }
 
   async #seededData(vendor: string, spec: SeedSpec): Promise<unknown> {
-    const { seeder } = this.#registration(vendor);
-    const key = `${vendor}|${spec.dataset}|${spec.seed}|${spec.records}`;
+    return fork(await this.#template(vendor, spec));
+  }
+
+  /** The seeded data every tenant of a vendor and spec starts from, built once. */
+  #template(vendor: string, spec: SeedSpec): Promise<unknown> {
+    const key = templateKey(vendor, spec);
     let template = this.#templates.get(key);
     if (!template) {
+      const seeder = this.#vendors.get(vendor)?.seeder;
+      if (!seeder) return Promise.reject(new UnknownVendorError(`no vendor "${vendor}" is registered`));
       template = Promise.resolve(seeder(spec)).then(freezeRecords);
       this.#templates.set(key, template);
     }
-    return fork(await template);
+    return template;
   }
 
   #registration(vendor: string): VendorRegistration<unknown> {
@@ -218,6 +238,10 @@ function freezeRecords<T>(data: T): T {
     }
   }
   return data;
+}
+
+function templateKey(vendor: string, spec: SeedSpec): string {
+  return `${vendor}|${spec.dataset}|${spec.seed}|${spec.records}`;
 }
 
 function tenantKey(vendor: string, credential: string): string {
