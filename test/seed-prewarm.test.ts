@@ -8,10 +8,16 @@ import { prewarmTemplates } from '../src/seed-prewarm.js';
 const WORKER = new URL('../dist/seed-worker.js', import.meta.url);
 const SPEC: SeedSpec = { dataset: 'demo', seed: 3, records: 40 };
 
+/** The Imonggo template a worker was asked for. */
+function imonggoTemplate(worker: URL): Promise<unknown> {
+  const template = prewarmTemplates(worker, SPEC, ['imonggo']).templates.get('imonggo');
+  if (!template) throw new Error('no Imonggo template was started');
+  return template;
+}
+
 describe('seeding in a worker at start-up', () => {
   it('delivers exactly the data seeding in-process builds', async () => {
-    const prewarmed = prewarmTemplates(WORKER, SPEC, ['imonggo']);
-    const fromWorker = await prewarmed.templates.get('imonggo');
+    const fromWorker = await imonggoTemplate(WORKER);
     expect(fromWorker).toEqual(await seedImonggo(SPEC));
   });
 
@@ -23,7 +29,7 @@ describe('seeding in a worker at start-up', () => {
       return seedImonggo(spec);
     };
     store.registerVendor('imonggo', { seeder, credentialProblem: () => null });
-    store.provideTemplate('imonggo', SPEC, prewarmTemplates(WORKER, SPEC, ['imonggo']).templates.get('imonggo')!);
+    store.provideTemplate('imonggo', SPEC, imonggoTemplate(WORKER));
     const tenant = await store.open('imonggo', 'first');
     expect(seededInProcess).toBe(0);
     expect(tenant.data).toEqual(await seedImonggo(SPEC));
@@ -32,10 +38,9 @@ describe('seeding in a worker at start-up', () => {
   it('a worker that fails leaves the store seeding in-process, with the same data', async () => {
     const broken = new URL('./no-such-worker.js', import.meta.url);
     expect(fileURLToPath(broken)).toContain('no-such-worker');
-    const prewarmed = prewarmTemplates(broken, SPEC, ['imonggo']);
     const store = new TenantStore(createMemoryDb(), { seed: SPEC, maxTenants: 10 });
     store.registerVendor('imonggo', { seeder: seedImonggo, credentialProblem: () => null });
-    store.provideTemplate('imonggo', SPEC, prewarmed.templates.get('imonggo')!);
+    store.provideTemplate('imonggo', SPEC, imonggoTemplate(broken));
     const tenant = await store.open('imonggo', 'first');
     expect(tenant.data).toEqual(await seedImonggo(SPEC));
   });
