@@ -5,8 +5,14 @@
  */
 export const MAX_RECORDS_PER_TENANT = 250_000;
 
+/**
+ * A request the sandbox refuses because it is full (too many tenants, or records in a tenant).
+ * Every vendor answers it with 503 in its own envelope: a limit of the sandbox, not of the vendor.
+ */
+export class CapacityError extends Error {}
+
 /** A write the sandbox refuses because a tenant already holds as much as it may. */
-export class RecordLimitError extends Error {
+export class RecordLimitError extends CapacityError {
   readonly code = 'RECORD_LIMIT';
 }
 

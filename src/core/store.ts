@@ -1,5 +1,6 @@
 import { Low, Memory } from 'lowdb';
 import { type ClockState, realTimeClock } from './clock.js';
+import { CapacityError, MAX_RECORDS_PER_TENANT } from './limits.js';
 
 /**
  * What each vendor keeps in a tenant. Vendor modules add their entry by declaration merging, so
@@ -53,7 +54,7 @@ export interface VendorRegistration<D> {
 }
 
 /** A request for a tenant the store refuses to create (the tenant limit). */
-export class TenantLimitError extends Error {
+export class TenantLimitError extends CapacityError {
   readonly code = 'TENANT_LIMIT';
 }
 
@@ -76,6 +77,8 @@ export interface TenantStoreOptions {
   seed: SeedSpec;
   /** Tenants kept at once; a new credential past this is refused rather than exhaust memory. */
   maxTenants: number;
+  /** Records one tenant may hold, all collections together (default MAX_RECORDS_PER_TENANT). */
+  maxRecordsPerTenant?: number;
 }
 
 /** Tenants over a lowdb database: created and seeded on first use, reset, deleted. */
@@ -91,6 +94,11 @@ export class TenantStore {
   constructor(db: Low<StoreData>, options: TenantStoreOptions) {
     this.#db = db;
     this.#options = options;
+  }
+
+  /** Records one tenant may hold; a vendor refuses a create past it (see ensureRoomForRecord). */
+  get maxRecordsPerTenant(): number {
+    return this.#options.maxRecordsPerTenant ?? MAX_RECORDS_PER_TENANT;
   }
 
   /** Makes a vendor known: how to seed its tenants and which credentials it takes. */

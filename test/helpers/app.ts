@@ -10,6 +10,7 @@ export interface TestAppOptions {
   seed?: number;
   records?: number;
   maxTenants?: number;
+  maxRecordsPerTenant?: number;
   bodyLimit?: number;
 }
 
@@ -18,6 +19,7 @@ export async function testApp(options: TestAppOptions = {}): Promise<FastifyInst
   const store = new TenantStore(createMemoryDb(), {
     seed: { dataset: options.dataset ?? 'docs', seed: options.seed ?? 1, records: options.records ?? 20 },
     maxTenants: options.maxTenants ?? 100,
+    ...(options.maxRecordsPerTenant === undefined ? {} : { maxRecordsPerTenant: options.maxRecordsPerTenant }),
   });
   const app = buildApp(options.bodyLimit === undefined ? { store } : { store, bodyLimit: options.bodyLimit });
   await app.ready();

@@ -1,7 +1,7 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { isClientDisconnect } from '../../core/client-errors.js';
 import { type ErrorAnswer, pathOfUrl, sendErrorAnswer } from '../../core/error-envelopes.js';
-import { TenantLimitError } from '../../core/store.js';
+import { CapacityError } from '../../core/limits.js';
 import { XmlSyntaxError } from '../../core/xml-parse.js';
 import { ImonggoHttpError, ImonggoValidationError } from './errors.js';
 import { CONTENT_TYPE, type Format, renderStatusError, renderValidationErrors } from './render.js';
@@ -32,7 +32,8 @@ export function handleError(error: FastifyError, request: FastifyRequest, reply:
     return reply.code(422).type(CONTENT_TYPE[format]).send(renderValidationErrors(error.messages, format));
   }
   if (error instanceof ImonggoHttpError) return sendStatusError(request, reply, error.statusCode);
-  if (error instanceof TenantLimitError) return sendStatusError(request, reply, 503);
+  // The sandbox is full (tenants, or records in this tenant): Rails' answer to an unavailable app.
+  if (error instanceof CapacityError) return sendStatusError(request, reply, 503);
   if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return sendStatusError(request, reply, 413);
   // A client that hung up mid-request is no fault of the server; the answer goes nowhere.
   if (isClientDisconnect(error)) {

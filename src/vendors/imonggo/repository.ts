@@ -1,6 +1,6 @@
 import { ALL } from '../../core/collection-index.js';
 import { fromIsoSeconds, toIsoSeconds } from '../../core/dates.js';
-import { ensureRoomForRecord } from '../../core/limits.js';
+import { ensureRoomForRecord, MAX_RECORDS_PER_TENANT } from '../../core/limits.js';
 import { ImonggoValidationError } from './errors.js';
 import type { FieldValue } from './fields.js';
 import type { ImonggoData, ImonggoRecord } from './model.js';
@@ -75,14 +75,18 @@ export function findRecord<R extends ImonggoRecord>(
   return indexFor(data, resource).get(Number(id));
 }
 
-/** Stores a new record built from the written fields; throws ImonggoValidationError (422). */
+/**
+ * Stores a new record built from the written fields; throws ImonggoValidationError (422), or
+ * RecordLimitError when the tenant already holds `maxRecords` records.
+ */
 export function createRecord<R extends ImonggoRecord>(
   data: ImonggoData,
   resource: ResourceDefinition<R>,
   written: ReadonlyMap<string, FieldValue>,
   now: string,
+  maxRecords: number = MAX_RECORDS_PER_TENANT,
 ): R {
-  ensureRoomForRecord(data.customers.length + data.suppliers.length);
+  ensureRoomForRecord(data.customers.length + data.suppliers.length, maxRecords);
   const draft = applyWritten(resource, resource.blank(data, now), written);
   check(data, resource, draft);
   resource.claimSequence(data);

@@ -70,7 +70,8 @@ export function resourceRoutes<R extends ImonggoRecord>(api: FastifyInstance, re
     api.post(`${base}.${format}`, async (request, reply) => {
       const tenant = tenantOf(request);
       const written = readWritableFields(resource.writable, fieldsOf(request, resource.element));
-      const record = createRecord(tenant.data, resource, written, now(tenant, resource));
+      const { maxRecordsPerTenant } = request.server.store;
+      const record = createRecord(tenant.data, resource, written, now(tenant, resource), maxRecordsPerTenant);
       await request.server.store.write();
       const body =
         resource.createAnswer === 'id' ? renderCreatedId(record.id, format) : renderRecord(resource, record, format);
