@@ -1,5 +1,6 @@
 import { createRequire } from 'node:module';
-import type { X2jOptions, XMLParser, XMLValidator } from 'fast-xml-parser';
+import type { X2jOptions, XMLParser } from 'fast-xml-parser';
+import type { SaxesParser } from 'saxes';
 
 /** One parsed XML element; children are always a list, even when there is one. */
 export interface XmlElement {
@@ -15,9 +16,15 @@ export class XmlSyntaxError extends Error {
   readonly code = 'XML_SYNTAX';
 }
 
-// A DOCTYPE is where entity expansion (billion laughs) and external entities (file reads) come
-// from; no vendor document needs one, so any body that declares one is refused before parsing.
-const DECLARATIONS = /<!(?:DOCTYPE|ENTITY)/i;
+/** How deep elements may nest, the root being 1: Rails' XmlMini refuses a deeper document. */
+export const MAX_XML_DEPTH = 100;
+
+// Well-formedness is checked by saxes, a conformant XML 1.0 + Namespaces parser, before the tree
+// is built: fast-xml-parser's own validator lets through undeclared entities, "--" in comments,
+// "<" in attribute values, misplaced XML declarations, characters XML forbids and undeclared
+// prefixes. XML 1.0's rules apply whatever version a declaration names, as the vendor reads 1.0.
+const CHECK_OPTIONS = { xmlns: true, position: false, defaultXMLVersion: '1.0', forceXMLVersion: true } as const;
+type Checker = SaxesParser<typeof CHECK_OPTIONS>;
 
 // Names that would reach Object.prototype if used as keys; fast-xml-parser refuses them outright,
 // while a Rails app just ignores an element it has no column for. Renamed, no field matches them.
@@ -33,8 +40,8 @@ const PARSER_OPTIONS: X2jOptions = {
   trimValues: true,
   processEntities: true,
   // Only XML's five predefined entities, plus numeric references (&#233;), which XML requires
-  // decoding; HTML names like &nbsp; stay as written. The parser takes a map of named entities
-  // here (OrderedObjParser reads an object), though its typings only say boolean.
+  // decoding; the check has refused any other name (&nbsp;). The parser takes a map of named
+  // entities here (OrderedObjParser reads an object), though its typings only say boolean.
   htmlEntities: { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" } as unknown as boolean,
   transformTagName: safeName,
   transformAttributeName: safeName,
@@ -45,39 +52,71 @@ const PARSER_OPTIONS: X2jOptions = {
 
 interface LoadedXml {
   parser: XMLParser;
-  validator: typeof XMLValidator;
+  newChecker: () => Checker;
 }
 let loaded: LoadedXml | undefined;
 
-// fast-xml-parser is loaded on the first XML body rather than at start: most runs read few or
-// none, and loading it costs a noticeable share of the process's cold start.
+// fast-xml-parser and saxes are loaded on the first XML body rather than at start: most runs read
+// few or none, and loading them costs a noticeable share of the process's cold start.
 function xmlLibrary(): LoadedXml {
   if (!loaded) {
-    const module = createRequire(import.meta.url)('fast-xml-parser') as typeof import('fast-xml-parser');
-    loaded = { parser: new module.XMLParser(PARSER_OPTIONS), validator: module.XMLValidator };
+    const load = createRequire(import.meta.url);
+    const fxp = load('fast-xml-parser') as typeof import('fast-xml-parser');
+    const saxes = load('saxes') as typeof import('saxes');
+    loaded = { parser: new fxp.XMLParser(PARSER_OPTIONS), newChecker: () => newChecker(saxes.SaxesParser) };
   }
   return loaded;
+}
+
+// The check keeps one parser between bodies (saxes resets itself after a clean close); one that
+// failed mid-document is dropped. Parsing is synchronous, so bodies never share it at once.
+let idleChecker: Checker | undefined;
+let depth = 0;
+
+function newChecker(Parser: typeof SaxesParser): Checker {
+  const checker = new Parser(CHECK_OPTIONS);
+  // A DOCTYPE is where entity expansion (billion laughs) and external entities (file reads) come
+  // from; no vendor document needs one. saxes reads its text without expanding or fetching
+  // anything and reports it here, before any reference to its entities is read.
+  checker.on('doctype', () => {
+    throw new XmlSyntaxError('DOCTYPE and entity declarations are not accepted');
+  });
+  // Counted as each start tag opens, before saxes resolves its prefixes: that walks up the open
+  // elements, so an unbounded depth would make a megabyte of nesting take minutes.
+  checker.on('opentagstart', () => {
+    depth += 1;
+    if (depth > MAX_XML_DEPTH) throw new XmlSyntaxError(`elements nest deeper than ${MAX_XML_DEPTH}`);
+  });
+  checker.on('closetag', () => {
+    depth -= 1;
+  });
+  return checker;
+}
+
+/** Throws XmlSyntaxError unless `xml` is a well-formed XML 1.0 document, namespaces included. */
+function checkWellFormed(xml: string, library: LoadedXml): void {
+  const checker = idleChecker ?? library.newChecker();
+  idleChecker = undefined;
+  depth = 0;
+  try {
+    checker.write(xml).close();
+  } catch (error) {
+    throw error instanceof XmlSyntaxError ? error : new XmlSyntaxError((error as Error).message);
+  }
+  idleChecker = checker;
 }
 
 type OrderedNode = Record<string, unknown>;
 
 /** Parses a whole document and returns its root element; throws XmlSyntaxError when malformed. */
 export function parseXmlDocument(xml: string): XmlElement {
-  if (DECLARATIONS.test(xml)) throw new XmlSyntaxError('DOCTYPE and entity declarations are not accepted');
-  const { parser, validator } = xmlLibrary();
-  const valid = validator.validate(xml);
-  if (valid !== true) throw new XmlSyntaxError(valid.err.msg);
+  const library = xmlLibrary();
+  checkWellFormed(xml, library);
   let nodes: OrderedNode[];
   try {
-    nodes = parser.parse(xml) as OrderedNode[];
+    nodes = library.parser.parse(xml) as OrderedNode[];
   } catch (error) {
     throw new XmlSyntaxError((error as Error).message);
-  }
-  // The validator lets anything through after a self-closed root (`<customer/>tail`), and the
-  // parser drops it; XML allows only comments and processing instructions there.
-  const afterRoot = endOfSelfClosedRoot(xml);
-  if (afterRoot !== null && skipMisc(xml, afterRoot) !== xml.length) {
-    throw new XmlSyntaxError('text after the root element');
   }
   const roots = nodes.map(toElement).filter((element): element is XmlElement => element !== null);
   const [root] = roots;
@@ -100,33 +139,4 @@ function toElement(node: OrderedNode): XmlElement | null {
     }
   }
   return { name, attributes, text, children };
-}
-
-// Both scanners below are linear: no regex backtracking over a client's megabyte.
-
-/** Where whitespace, comments and processing instructions starting at `from` end. */
-function skipMisc(xml: string, from: number): number {
-  let at = from;
-  for (;;) {
-    while (at < xml.length && /\s/.test(xml.charAt(at))) at += 1;
-    const close = xml.startsWith('<!--', at) ? '-->' : xml.startsWith('<?', at) ? '?>' : null;
-    if (close === null) return at;
-    const end = xml.indexOf(close, at);
-    if (end < 0) return at;
-    at = end + close.length;
-  }
-}
-
-/** The index just past the root element when its start tag closes itself (`<a/>`), else null. */
-function endOfSelfClosedRoot(xml: string): number | null {
-  let at = skipMisc(xml, 0);
-  let quote = '';
-  for (at += 1; at < xml.length; at += 1) {
-    const c = xml.charAt(at);
-    if (quote) {
-      if (c === quote) quote = '';
-    } else if (c === '"' || c === "'") quote = c;
-    else if (c === '>') return xml.charAt(at - 1) === '/' ? at + 1 : null;
-  }
-  return null;
 }

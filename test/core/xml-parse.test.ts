@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseXmlDocument, XmlSyntaxError } from '../../src/core/xml-parse.js';
+import { MAX_XML_DEPTH, parseXmlDocument, XmlSyntaxError } from '../../src/core/xml-parse.js';
 
 describe('parseXmlDocument', () => {
   it('returns the root with its children in document order', () => {
@@ -93,6 +93,46 @@ describe('parseXmlDocument', () => {
     expect(root.children.map((child) => child.name)).toEqual(['name']);
   });
 
+  // Well-formed documents that only look like declarations, or that use what XML allows.
+  it('reads a CDATA section that contains <!DOCTYPE and <!ENTITY as text', () => {
+    const text = '<!DOCTYPE c [<!ENTITY e SYSTEM "file:///etc/passwd">]>&e;';
+    expect(parseXmlDocument(`<remark><![CDATA[${text}]]></remark>`).text).toBe(text);
+  });
+
+  it('ignores comments and processing instructions that contain <!DOCTYPE and <!ENTITY', () => {
+    const root = parseXmlDocument(
+      '<!-- <!DOCTYPE c> --><?pi <!ENTITY e "x">?><c><!-- <!ENTITY e "x"> --><name>N</name></c><!-- <!DOCTYPE -->',
+    );
+    expect(root.children.map((child) => [child.name, child.text])).toEqual([['name', 'N']]);
+  });
+
+  it('accepts a byte-order mark before the XML declaration', () => {
+    expect(parseXmlDocument('\uFEFF<?xml version="1.0" encoding="UTF-8" standalone="yes"?><c>x</c>').text).toBe('x');
+  });
+
+  it('accepts declared namespace prefixes and keeps names as written', () => {
+    const root = parseXmlDocument('<a:c xmlns:a="urn:x" xmlns="urn:y"><a:name a:type="t">N</a:name></a:c>');
+    expect(root.name).toBe('a:c');
+    expect(root.children[0]).toEqual({ name: 'a:name', attributes: { 'a:type': 't' }, text: 'N', children: [] });
+  });
+
+  it('accepts ">" in attribute values and text, and "]" in text', () => {
+    const root = parseXmlDocument('<c a=">" b=\'"/>\'><name>a > b ] c</name></c>');
+    expect(root.attributes).toEqual({ a: '>', b: '"/>' });
+    expect(root.children[0]?.text).toBe('a > b ] c');
+  });
+
+  it('reads the same document twice, after a refused one', () => {
+    expect(parseXmlDocument('<c><name>One</name></c>').children[0]?.text).toBe('One');
+    expect(() => parseXmlDocument('<c><name>Broken</c>')).toThrow(XmlSyntaxError);
+    expect(parseXmlDocument('<c><name>Two</name></c>').children[0]?.text).toBe('Two');
+  });
+
+  it(`reads elements nested ${MAX_XML_DEPTH} deep, the root counted`, () => {
+    const xml = `${'<a>'.repeat(MAX_XML_DEPTH - 1)}<b/>${'</a>'.repeat(MAX_XML_DEPTH - 1)}`;
+    expect(parseXmlDocument(xml).name).toBe('a');
+  });
+
   it('keeps nested elements as children of children', () => {
     const root = parseXmlDocument('<customer><address><street>S</street></address></customer>');
     expect(root.children[0]?.children[0]).toEqual({ name: 'street', attributes: {}, text: 'S', children: [] });
@@ -116,6 +156,36 @@ describe('parseXmlDocument', () => {
     ['a bare ampersand', '<name>A & B</name>'],
     ['a duplicate attribute', '<name a="1" a="2">N</name>'],
     ['an unquoted attribute', '<name a=1>N</name>'],
+    ['an undeclared entity', '<name>Non&nbsp;Breaking</name>'],
+    ['an HTML entity with a number-like name', '<name>&eacute;</name>'],
+    ['"--" inside a comment', '<c><!-- a -- b --></c>'],
+    ['a comment ending in "--->"', '<c><!-- a ---></c>'],
+    ['"<" in an attribute value', '<c a="<"/>'],
+    ['"]]>" in text', '<c>a ]]> b</c>'],
+    ['an XML declaration after the root', '<c/><?xml version="1.0"?>'],
+    ['an XML declaration inside the root', '<c><?xml version="1.0"?></c>'],
+    ['an XML declaration after whitespace', ' <?xml version="1.0"?><c/>'],
+    ['an upper-case XML declaration', '<?XML version="1.0"?><c/>'],
+    ['an XML declaration without a version', '<?xml encoding="UTF-8"?><c/>'],
+    ['version 2.0', '<?xml version="2.0"?><c/>'],
+    ['a raw NUL', '<c>a\u0000b</c>'],
+    ['a raw control character', '<c>a\u0001b</c>'],
+    ['a raw U+FFFE', '<c>\uFFFE</c>'],
+    ['a raw NUL in an attribute', '<c a="\u0000"/>'],
+    ['a NUL reference', '<c>&#0;</c>'],
+    ['a control character reference', '<c>&#x1;</c>'],
+    ['a control character reference in an attribute', '<c a="&#1;"/>'],
+    ['a surrogate reference', '<c>&#xD800;</c>'],
+    ['a U+FFFF reference', '<c>&#xFFFF;</c>'],
+    ['a reference past U+10FFFF', '<c>&#x110000;</c>'],
+    ['control characters under an XML 1.1 declaration', '<?xml version="1.1"?><c>&#x1;</c>'],
+    ['an undeclared prefix on the root', '<a:c/>'],
+    ['an undeclared prefix on a child', '<c><a:name>N</a:name></c>'],
+    ['an undeclared prefix on an attribute', '<c a:b="1"/>'],
+    ['the same attribute under two prefixes of one namespace', '<c xmlns:a="u" xmlns:b="u" a:x="1" b:x="2"/>'],
+    ['a DOCTYPE after a comment that mentions one', '<!-- <!DOCTYPE --><!DOCTYPE c [<!ENTITY e "x">]><c>&e;</c>'],
+    ['a DOCTYPE whose entity holds "]>"', '<!DOCTYPE c [<!ENTITY e "]>x">]><c>&e;</c>'],
+    [`elements nested ${MAX_XML_DEPTH + 1} deep`, `${'<a>'.repeat(MAX_XML_DEPTH)}<b/>${'</a>'.repeat(MAX_XML_DEPTH)}`],
   ];
 
   it.each(refused)('refuses %s with XmlSyntaxError', (_label, xml) => {
@@ -133,5 +203,28 @@ describe('parseXmlDocument', () => {
     const started = performance.now();
     expect(() => parseXmlDocument(lol)).toThrow(XmlSyntaxError);
     expect(performance.now() - started).toBeLessThan(1000);
+  });
+
+  // Every step is linear: a megabyte of the worst shapes takes about a second at most, where a
+  // quadratic step (saxes resolving prefixes up an unbounded nesting) would take minutes.
+  const megabyte: [string, string][] = [
+    ['nesting', `${'<a>'.repeat(150_000)}${'</a>'.repeat(150_000)}`],
+    ['prefixed nesting', `<p:a xmlns:p="u">${'<p:a>'.repeat(90_000)}${'</p:a>'.repeat(90_000)}</p:a>`],
+    ['siblings', `<c>${'<a x="1"/>'.repeat(100_000)}</c>`],
+    ['attributes', `<c ${Array.from({ length: 100_000 }, (_, i) => `a${i}="1"`).join(' ')}/>`],
+    ['entity references', `<c>${'&amp;&#233;'.repeat(90_000)}</c>`],
+    ['one comment', `<c><!--${'-x'.repeat(500_000)}--></c>`],
+    ['one text', `<c>${'x'.repeat(1_000_000)}</c>`],
+  ];
+
+  it.each(megabyte)('handles a megabyte of %s in linear time', (_label, xml) => {
+    expect(xml.length).toBeGreaterThan(900_000);
+    const started = performance.now();
+    try {
+      parseXmlDocument(xml);
+    } catch (error) {
+      expect(error).toBeInstanceOf(XmlSyntaxError);
+    }
+    expect(performance.now() - started).toBeLessThan(5000);
   });
 });
