@@ -1,4 +1,25 @@
-/** Text helpers shared by vendors: cutting text to a column. */
+/** Text helpers shared by vendors: strict UTF-8 decoding of bodies, and cutting text to a column. */
+
+/** A body whose bytes are not valid UTF-8. A SyntaxError, so handlers treat it as malformed input. */
+export class InvalidUtf8Error extends SyntaxError {
+  readonly code = 'INVALID_UTF8';
+}
+
+// ignoreBOM keeps a leading byte-order mark in the text (as U+FEFF) instead of dropping it, so each
+// format decides: XML skips it, JSON.parse refuses it, as both did when bodies were read as strings.
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+
+/**
+ * Decodes UTF-8, refusing any invalid byte sequence (stray, overlong, truncated, surrogate) with
+ * InvalidUtf8Error rather than replacing it with U+FFFD as Buffer#toString does.
+ */
+export function decodeUtf8(bytes: Uint8Array): string {
+  try {
+    return strictUtf8.decode(bytes);
+  } catch {
+    throw new InvalidUtf8Error('the body is not valid UTF-8');
+  }
+}
 
 /** `text` cut to at most `width` characters (code points, as MySQL counts them). */
 export function truncateChars(text: string, width: number): string {

@@ -130,6 +130,144 @@ describe('nil="true" on an element that has text', () => {
   });
 });
 
+describe('DOCTYPE and ENTITY written as text, not as declarations', () => {
+  it('a CDATA section that contains <!DOCTYPE and <!ENTITY is read as text', async () => {
+    const remark = '<!DOCTYPE customer [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>&xxe;';
+    const stored = await createCustomer(
+      `<customer><name>Cdata</name><remark><![CDATA[${remark}]]></remark></customer>`,
+    );
+    expect(stored).toMatchObject({ name: 'Cdata', remark });
+  });
+
+  it('comments that contain <!DOCTYPE and <!ENTITY are ignored like any comment', async () => {
+    const stored = await createCustomer(
+      '<?xml version="1.0"?><!-- <!DOCTYPE customer> --><customer><name>Commented</name><!-- <!ENTITY e "x"> --><remark>kept</remark></customer><!-- <!DOCTYPE after> -->',
+    );
+    expect(stored).toMatchObject({ name: 'Commented', remark: 'kept' });
+  });
+
+  const declarations: [string, string][] = [
+    ['an internal entity', '<!DOCTYPE customer [<!ENTITY e "EXPANDED">]><customer><name>&e;</name></customer>'],
+    [
+      'an external file entity',
+      '<!DOCTYPE customer [<!ENTITY xxe SYSTEM "file:///etc/passwd">]><customer><name>X</name><remark>&xxe;</remark></customer>',
+    ],
+    [
+      'a DOCTYPE after a comment that mentions one',
+      '<!-- <!DOCTYPE --><!DOCTYPE customer [<!ENTITY e "EXPANDED">]><customer><name>&e;</name></customer>',
+    ],
+    [
+      'an entity whose value holds "]>"',
+      '<!DOCTYPE customer [<!ENTITY e "]>EXPANDED">]><customer><name>&e;</name></customer>',
+    ],
+    ['a DOCTYPE with no entity', '<!DOCTYPE customer><customer><name>Plain</name></customer>'],
+  ];
+
+  it.each(declarations)('a real declaration (%s) is still refused and nothing is expanded', async (_label, payload) => {
+    await expectRefused(payload);
+  });
+});
+
+describe('XML that XML 1.0 forbids: the documented 500, nothing changed', () => {
+  const forbidden: [string, string | Buffer][] = [
+    ['an undeclared entity (&nbsp;)', '<customer><name>Non&nbsp;Breaking</name></customer>'],
+    ['"--" inside a comment', '<customer><name>Dashes</name><!-- a -- b --></customer>'],
+    ['"<" in an attribute value', '<customer><name type="a<b">Angle</name></customer>'],
+    ['an XML declaration after the root', '<customer><name>Late</name></customer><?xml version="1.0"?>'],
+    ['an XML declaration inside the root', '<customer><?xml version="1.0"?><name>Inside</name></customer>'],
+    ['an XML declaration after leading whitespace', '\n<?xml version="1.0"?><customer><name>Spaced</name></customer>'],
+    ['an XML declaration after a comment', '<!-- first --><?xml version="1.0"?><customer><name>C</name></customer>'],
+    ['a raw NUL', '<customer><name>Nul\u0000Byte</name></customer>'],
+    ['a raw control character (U+0001)', '<customer><name>Ctl\u0001</name></customer>'],
+    ['a raw U+FFFE', '<customer><name>Not\uFFFEChar</name></customer>'],
+    ['a NUL character reference (&#0;)', '<customer><name>Nul&#0;Ref</name></customer>'],
+    ['a control character reference (&#x1;)', '<customer><name>Ctl&#x1;Ref</name></customer>'],
+    ['a surrogate character reference (&#xD800;)', '<customer><name>Half&#xD800;</name></customer>'],
+    ['a U+FFFF character reference', '<customer><name>&#xFFFF;</name></customer>'],
+    ['XML 1.1 control characters', '<?xml version="1.1"?><customer><name>Ctl&#x1;</name></customer>'],
+    ['invalid UTF-8: a 0xFF byte', bytes('<customer><name>', [0xff], '</name></customer>')],
+    ['invalid UTF-8: a lone continuation byte', bytes('<customer><name>', [0x80], '</name></customer>')],
+    ['invalid UTF-8: an overlong "/"', bytes('<customer><name>', [0xc0, 0xaf], '</name></customer>')],
+    ['invalid UTF-8: a truncated sequence', bytes('<customer><name>', [0xe4, 0xb8], '</name></customer>')],
+    ['invalid UTF-8: an encoded surrogate', bytes('<customer><name>', [0xed, 0xa0, 0x80], '</name></customer>')],
+    ['an undeclared prefix on the root', '<a:customer><name>Prefixed</name></a:customer>'],
+    ['an undeclared prefix on a field', '<customer><name>P</name><a:remark>x</a:remark></customer>'],
+    ['an undeclared prefix on an attribute', '<customer><name a:type="string">Attr</name></customer>'],
+  ];
+
+  it.each(forbidden)('a create with %s', async (_label, payload) => {
+    await expectRefused(payload);
+  });
+
+  it('an update with invalid UTF-8 leaves the record as it was', async () => {
+    await expectRefused(bytes('<customer><name>Changed', [0xff], '</name></customer>'), 'PUT', '/api/customers/11.xml');
+  });
+
+  it('a JSON body with invalid UTF-8 answers the JSON 500 and changes nothing', async () => {
+    const before = await tenantState();
+    const res = await send('POST', '/api/customers.json', JSON_TYPE, bytes('{"customer":{"name":"Bad', [0xff], '"}}'));
+    expect(res.statusCode).toBe(500);
+    expect(res.headers['content-type']).toMatch(/^application\/json/);
+    expect(res.json()).toEqual(JSON_500);
+    expect(await tenantState()).toEqual(before);
+  });
+
+  it('a UTF-8 BOM before the XML declaration is accepted', async () => {
+    const stored = await createCustomer(
+      bytes([0xef, 0xbb, 0xbf], '<?xml version="1.0" encoding="UTF-8"?><customer><name>Byte Order</name></customer>'),
+    );
+    expect(stored).toMatchObject({ id: 12, name: 'Byte Order' });
+  });
+
+  it('a UTF-8 BOM before JSON is refused as before (Ruby JSON does not skip it)', async () => {
+    const before = await tenantState();
+    const res = await send(
+      'POST',
+      '/api/customers.json',
+      JSON_TYPE,
+      bytes([0xef, 0xbb, 0xbf], '{"customer":{"name":"B"}}'),
+    );
+    expect(res.statusCode).toBe(500);
+    expect(res.json()).toEqual(JSON_500);
+    expect(await tenantState()).toEqual(before);
+  });
+
+  it('a declared prefix is well-formed: the body is read (and matches no record element)', async () => {
+    const before = await tenantState();
+    const res = await send(
+      'POST',
+      '/api/customers.xml',
+      XML,
+      '<a:customer xmlns:a="urn:x"><a:name>Spaced</a:name></a:customer>',
+    );
+    expect(res.statusCode).toBe(422);
+    expect(res.body).toBe(
+      `<?xml version="1.0" encoding="UTF-8"?>\n<errors>\n  <error>Name can't be blank</error>\n</errors>\n`,
+    );
+    expect(await tenantState()).toEqual(before);
+  });
+
+  const nested = (depth: number) =>
+    `<customer><name>Deep</name>${'<a>'.repeat(depth - 1)}${'</a>'.repeat(depth - 1)}</customer>`;
+
+  it('a body nested 100 elements deep is read', async () => {
+    expect(await createCustomer(nested(100))).toMatchObject({ name: 'Deep' });
+  });
+
+  it('a body nested 101 elements deep is refused, as Rails refuses it', async () => {
+    await expectRefused(nested(101));
+  });
+
+  it('a 1 MB body nested as deep as it goes is refused quickly', async () => {
+    const depth = 140_000;
+    const payload = `${'<a>'.repeat(depth)}${'</a>'.repeat(depth)}`;
+    expect(payload.length).toBeGreaterThan(900_000);
+    const started = performance.now();
+    await expectRefused(payload);
+    expect(performance.now() - started).toBeLessThan(2000);
+  });
+});
+
 describe('text columns without a documented width are cut at MySQL TEXT (65,535 bytes)', () => {
   const textColumns = [
     { collection: 'customers', element: 'customer', field: 'remark', next: 12 },

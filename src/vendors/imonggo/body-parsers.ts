@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { decodeUtf8 } from '../../core/text.js';
 import { parseXmlDocument } from '../../core/xml-parse.js';
 import { paramsFromJson, paramsFromXml, type RequestParams } from './fields.js';
 
@@ -15,17 +16,21 @@ function bodyMediaType(header: string | undefined): string | undefined {
   return READ_MEDIA_TYPES.has(mediaType) ? mediaType : 'application/octet-stream';
 }
 
-/** Reads a body into params; Rails takes a blank body as no params at all, not as malformed. */
+/**
+ * Reads a body into params; Rails takes a blank body as no params at all, not as malformed. The
+ * bytes are decoded strictly: a body that is not UTF-8 is malformed, not silently repaired.
+ */
 function paramsParser(toParams: (text: string) => RequestParams) {
-  return (_request: unknown, body: string | Buffer, done: (error: Error | null, params?: RequestParams) => void) => {
-    const text = body.toString();
-    if (text.trim() === '') return done(null, new Map());
+  return (_request: unknown, body: Buffer, done: (error: Error | null, params?: RequestParams) => void) => {
+    let params: RequestParams;
     try {
-      done(null, toParams(text));
+      const text = decodeUtf8(body);
+      params = text.trim() === '' ? new Map() : toParams(text);
     } catch (error) {
-      // Malformed XML or JSON: the error handler turns it into the documented 500.
-      done(error as Error);
+      // Malformed XML or JSON, or bytes that are not UTF-8: the error handler answers the documented 500.
+      return done(error as Error);
     }
+    done(null, params);
   };
 }
 
@@ -37,12 +42,12 @@ export function registerBodyParsers(app: FastifyInstance, bodyLimit: number): vo
   app.removeAllContentTypeParsers();
   app.addContentTypeParser(
     ['application/xml', 'text/xml'],
-    { parseAs: 'string', bodyLimit },
+    { parseAs: 'buffer', bodyLimit },
     paramsParser((text) => paramsFromXml(parseXmlDocument(text))),
   );
   app.addContentTypeParser(
     'application/json',
-    { parseAs: 'string', bodyLimit },
+    { parseAs: 'buffer', bodyLimit },
     paramsParser((text) => paramsFromJson(JSON.parse(text))),
   );
   // Still read up to the limit (a larger body is a 413 whatever its type), then dropped.
