@@ -12,7 +12,7 @@ await build({
   platform: 'node',
   format: 'esm',
   target: 'node20',
-  external: ['@fastify/swagger', '@fastify/swagger-ui', '@faker-js/faker', 'fast-xml-parser'],
+  external: ['@fastify/swagger', '@fastify/swagger-ui', '@faker-js/faker', 'fast-xml-parser', 'saxes'],
   // Bundled CommonJS code calls require(); give the ES module one.
   banner: {
     js: "import { createRequire as bundleRequire } from 'node:module'; const require = bundleRequire(import.meta.url);",

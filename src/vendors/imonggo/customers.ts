@@ -1,5 +1,5 @@
 import { ALTERNATE_CODE_TAKEN, NAME_BLANK } from './errors.js';
-import type { FieldValue } from './fields.js';
+import { type FieldValue, MYSQL_TEXT_BYTES } from './fields.js';
 import type { Customer } from './model.js';
 import type { ResourceDefinition } from './resource.js';
 
@@ -25,8 +25,8 @@ export const customers: ResourceDefinition<Customer> = {
     { name: 'fax', kind: 'text', width: 50 },
     { name: 'mobile', kind: 'text', width: 50 },
     { name: 'email', kind: 'text', width: 50 },
-    { name: 'remark', kind: 'text', maxBytes: 65_535 }, // the vendor's column is TEXT (MYSQL_TEXT_BYTES)
-    { name: 'birthday', kind: 'text', maxBytes: 65_535 }, // the vendor's column is TEXT (MYSQL_TEXT_BYTES)
+    { name: 'remark', kind: 'text', maxBytes: MYSQL_TEXT_BYTES }, // the vendor's column is TEXT
+    { name: 'birthday', kind: 'text', maxBytes: MYSQL_TEXT_BYTES }, // the vendor's column is TEXT
     { name: 'birthdate', kind: 'date' },
   ],
   // The documented sample's order: Rails' alphabetical columns, then the extra methods.

@@ -1,4 +1,5 @@
 import { CODE_TAKEN, NAME_BLANK } from './errors.js';
+import { MYSQL_TEXT_BYTES } from './fields.js';
 import type { Supplier } from './model.js';
 import type { ResourceDefinition } from './resource.js';
 
@@ -24,7 +25,7 @@ export const suppliers: ResourceDefinition<Supplier> = {
     { name: 'email', kind: 'text', width: 100 },
     { name: 'remark', kind: 'text', width: 255 },
     { name: 'tax_exempt', kind: 'boolean' },
-    { name: 'discount_text', kind: 'text', maxBytes: 65_535 }, // the vendor's column is TEXT (MYSQL_TEXT_BYTES)
+    { name: 'discount_text', kind: 'text', maxBytes: MYSQL_TEXT_BYTES }, // the vendor's column is TEXT
   ],
   // The documented sample's alphabetical order. It leaves status out, but the documented sync
   // deletes local copies on status "D", so status goes in its alphabetical place.
