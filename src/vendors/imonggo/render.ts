@@ -1,5 +1,5 @@
 import { toDbTime } from '../../core/dates.js';
-import { joinBytes, renderOnce } from '../../core/rendered-records.js';
+import { joinRendered, renderOnce } from '../../core/rendered-records.js';
 import { integerElement, textElement, XML_DECLARATION, xmlDocument } from '../../core/xml-render.js';
 import { STATUS_TEXT } from './errors.js';
 import type { ImonggoRecord } from './model.js';
@@ -15,8 +15,8 @@ export const CONTENT_TYPE: Record<Format, string> = {
 
 /** A resource's list items, each rendered once per record (see renderOnce). */
 interface ListItems<R> {
-  xml: (record: R) => Buffer;
-  json: (record: R) => Buffer;
+  xml: (record: R) => string;
+  json: (record: R) => string;
 }
 const listItems = new WeakMap<object, ListItems<never>>();
 
@@ -31,8 +31,6 @@ function listItemsOf<R extends ImonggoRecord>(resource: ResourceDefinition<R>): 
   }
   return items;
 }
-
-const JSON_LIST = { open: Buffer.from('['), comma: Buffer.from(','), close: Buffer.from(']') };
 
 function recordXml<R extends ImonggoRecord>(resource: ResourceDefinition<R>, record: R, indent: string): string {
   const inner = `${indent}  `;
@@ -66,15 +64,15 @@ export function renderList<R extends ImonggoRecord>(
   resource: ResourceDefinition<R>,
   records: readonly R[],
   format: Format,
-): string | Buffer {
+): string {
   const items = listItemsOf(resource);
-  if (format === 'json') return joinBytes(JSON_LIST.open, records.map(items.json), JSON_LIST.comma, JSON_LIST.close);
+  if (format === 'json') return joinRendered('[', records.map(items.json), ',', ']');
   if (records.length === 0) return `${XML_DECLARATION}${resource.emptyListXml}\n`;
-  return joinBytes(
-    Buffer.from(`${XML_DECLARATION}<${resource.collection} type="array">\n`),
+  return joinRendered(
+    `${XML_DECLARATION}<${resource.collection} type="array">\n`,
     records.map(items.xml),
-    null,
-    Buffer.from(`</${resource.collection}>\n`),
+    '',
+    `</${resource.collection}>\n`,
   );
 }
 
