@@ -19,15 +19,14 @@ export function renderOnce<R extends object>(render: (record: R) => string): (re
 }
 
 /**
- * `head`, the items with `separator` between them, then `tail`, as one flat string: a single join,
- * so the page is copied once (a `+` of the pieces would make a rope that the reply flattens again).
+ * `head`, the items with `separator` between them, then `tail`, as one flat string made by a single
+ * join: the page is copied once (a `+` of the pieces would leave a rope for the reply to flatten).
+ * `items` is a page's fresh array and is used up: its ends take the head and the tail.
  */
-export function joinRendered(head: string, items: readonly string[], separator: string, tail: string): string {
-  const parts: string[] = [head];
-  for (const [position, item] of items.entries()) {
-    if (position > 0 && separator !== '') parts.push(separator);
-    parts.push(item);
-  }
-  parts.push(tail);
-  return parts.join('');
+export function joinRendered(head: string, items: string[], separator: string, tail: string): string {
+  const last = items.length - 1;
+  if (last < 0) return head + tail;
+  items[0] = head + items[0];
+  items[last] = items[last] + tail;
+  return items.join(separator);
 }
