@@ -45,6 +45,27 @@ describe('seeding in a worker at start-up', () => {
     expect(tenant.data).toEqual(await seedImonggo(SPEC));
   });
 
+  it('a template that fails before any vendor registers, and before any tenant asks, seeds nothing in its place', async () => {
+    // The server's order: the store gets the worker's templates before the plugins register.
+    const store = new TenantStore(createMemoryDb(), { seed: SPEC, maxTenants: 10 });
+    const prewarmed = prewarmTemplates(WORKER, { ...SPEC, records: 5000 }, ['imonggo']);
+    const template = prewarmed.templates.get('imonggo');
+    if (!template) throw new Error('no Imonggo template was started');
+    store.provideTemplate('imonggo', { ...SPEC, records: 5000 }, template);
+    await prewarmed.cancel();
+    await expect(template).rejects.toThrow();
+    let seeded = 0;
+    store.registerVendor('imonggo', {
+      seeder: (spec) => {
+        seeded += 1;
+        return seedImonggo(spec);
+      },
+      credentialProblem: () => null,
+    });
+    await new Promise((wait) => setTimeout(wait, 50));
+    expect(seeded).toBe(0);
+  });
+
   it('cancel stops the worker and rejects what it had not delivered', async () => {
     const prewarmed = prewarmTemplates(WORKER, { ...SPEC, records: 5000 }, ['imonggo']);
     await prewarmed.cancel();

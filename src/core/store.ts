@@ -126,9 +126,11 @@ export class TenantStore {
    */
   provideTemplate(vendor: VendorName, spec: SeedSpec, data: Promise<unknown>): void {
     const key = templateKey(vendor, spec);
-    const template = data.then(freezeRecords, () => {
-      this.#templates.delete(key);
-      return this.#template(vendor, spec);
+    const template = data.then(freezeRecords);
+    // One that fails is only forgotten (nobody may need it: a stop during start-up cancels it);
+    // the tenant that was waiting for it seeds in-process (see #seededData).
+    template.catch(() => {
+      if (this.#templates.get(key) === template) this.#templates.delete(key);
     });
     this.#templates.set(key, template);
   }
@@ -201,7 +203,15 @@ export class TenantStore {
   }
 
   async #seededData(vendor: string, spec: SeedSpec): Promise<unknown> {
-    return fork(await this.#template(vendor, spec));
+    const template = this.#templates.get(templateKey(vendor, spec)) ?? this.#template(vendor, spec);
+    try {
+      return fork(await template);
+    } catch (error) {
+      // A provided template that failed has been forgotten: build it here. A seeder's own
+      // failure is cached as it is, so asking again answers the same error.
+      if (this.#templates.get(templateKey(vendor, spec)) === template) throw error;
+      return fork(await this.#template(vendor, spec));
+    }
   }
 
   /** The seeded data every tenant of a vendor and spec starts from, built once. */
