@@ -303,6 +303,20 @@ describe('requests that stall', () => {
     expect(lines.filter((line) => line.level >= 50)).toEqual([]);
   });
 
+  it('a request answered before its body (401) gets no second answer when the body then stalls', async () => {
+    const port = await listen({ requestTimeout: 300 });
+    const { text, closed } = await exchange(
+      port,
+      [
+        'POST /api/customers.xml HTTP/1.1\r\nHost: x\r\nContent-Type: application/xml\r\nContent-Length: 100\r\n\r\n<customer>',
+      ],
+      3000,
+    );
+    expect(text.match(/HTTP\/1\.1 \d{3}/g)).toEqual(['HTTP/1.1 401']);
+    expect(text).toContain('HTTP Basic: Access denied.');
+    expect(closed).toBe(true);
+  });
+
   it('a JSON body that stalls gets the JSON envelope', async () => {
     const port = await listen({ requestTimeout: 300 });
     const { text, closed } = await exchange(port, [

@@ -58,9 +58,13 @@ export function httpEdge(envelopes: ErrorEnvelopes): HttpEdge {
     else log?.info(context, 'client error');
 
     if (socket.destroyed) return;
-    // A response already being written cannot be replaced by another; one not begun can.
-    const answering = response?.headersSent === true && !response.writableEnded;
-    if (socket.writable && !answering) {
+    // A request already answered (a 401 or 413 sent before its body was read) gets no second
+    // answer when its body then stalls or breaks; nor does a response still being written. A
+    // fresh request line the parser refused after a finished response does get one.
+    const answered = pending
+      ? response?.headersSent === true
+      : response?.headersSent === true && !response.writableEnded;
+    if (socket.writable && !answered) {
       socket.write(rawHttpResponse(envelopes.answer(statusCode, target?.path), target?.method === 'HEAD'));
     }
     socket.destroy();
