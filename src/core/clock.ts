@@ -1,3 +1,5 @@
+import { EARLIEST_MS, LATEST_MS } from './dates.js';
+
 /**
  * A tenant's clock. Its state is plain data so it lives in the store beside the tenant's
  * records (and survives persistence later); these functions are the only way to read or move it.
@@ -9,10 +11,10 @@ export interface ClockState {
   offsetMs: number;
 }
 
-/** 0000-01-01T00:00:00.000Z: the earliest time a clock holds. */
-export const MIN_CLOCK_MS = -62_167_219_200_000;
+/** 0000-01-01T00:00:00.000Z: the earliest time a clock holds (stored times have four-digit years). */
+export const MIN_CLOCK_MS = EARLIEST_MS;
 /** 9999-12-31T23:59:59.999Z: the latest time a clock holds. */
-export const MAX_CLOCK_MS = 253_402_300_799_999;
+export const MAX_CLOCK_MS = LATEST_MS;
 
 /**
  * A clock move whose result a four-digit year cannot hold. Every timestamp a tenant writes comes

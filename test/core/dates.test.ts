@@ -111,6 +111,13 @@ describe('parseCalendarDate', () => {
 describe('timestamp formats', () => {
   const ms = Date.UTC(2011, 3, 21, 3, 1, 51, 250);
 
+  it('toIsoSeconds writes a time past a four-digit year as the nearest one, so it still compares as text', () => {
+    const pastEnd = parseLenientDate('9999-12-31T23:30:00-01:00') as number;
+    expect(toIsoSeconds(pastEnd)).toBe('9999-12-31T23:59:59Z');
+    expect(toIsoSeconds(pastEnd) > '2011-04-21T02:54:55Z').toBe(true);
+    expect(toIsoSeconds(parseLenientDate('0000-01-01T00:30:00+01:00') as number)).toBe('0000-01-01T00:00:00Z');
+  });
+
   it('toIsoSeconds truncates to the second', () => {
     expect(toIsoSeconds(ms)).toBe('2011-04-21T03:01:51Z');
     expect(toIsoSeconds(Date.UTC(2011, 3, 21, 3, 1, 51))).toBe('2011-04-21T03:01:51Z');
