@@ -69,11 +69,6 @@ export class CollectionIndex<R extends Identified> {
     for (const [name, key] of Object.entries(shape.unique ?? {})) this.#unique.set(name, { key, map: null });
   }
 
-  /** Records in the collection. */
-  get size(): number {
-    return this.#records.length;
-  }
-
   /** The record with this id, or undefined. */
   get(id: number): R | undefined {
     const at = this.#positionOf(id);
@@ -100,14 +95,8 @@ export class CollectionIndex<R extends Identified> {
     const at = this.#positionOf(record.id);
     if (at === records.length) records.push(record);
     else records.splice(at, 0, record);
-    this.#touchFrom(at, at !== records.length - 1);
-    for (const subset of this.#subsets.values()) {
-      if (subset.byStamp && subset.test(record)) this.#addStamped(subset.byStamp, record);
-    }
-    for (const { key, map } of this.#unique.values()) {
-      const value = key(record);
-      if (map && value !== null && !map.has(value)) map.set(value, record);
-    }
+    this.#markStale(at, at !== records.length - 1);
+    this.#add(record);
   }
 
   /** Swaps the stored record of `next.id` for `next`; returns the one it replaced. */
@@ -116,19 +105,9 @@ export class CollectionIndex<R extends Identified> {
     const previous = this.#records[at];
     if (previous?.id !== next.id) return undefined;
     this.#records[at] = next;
-    this.#touchFrom(at, false);
-    for (const subset of this.#subsets.values()) {
-      if (!subset.byStamp) continue;
-      if (subset.test(previous)) this.#removeStamped(subset.byStamp, previous);
-      if (subset.test(next)) this.#addStamped(subset.byStamp, next);
-    }
-    for (const { key, map } of this.#unique.values()) {
-      if (!map) continue;
-      const before = key(previous);
-      if (before !== null && map.get(before) === previous) map.delete(before);
-      const after = key(next);
-      if (after !== null && !map.has(after)) map.set(after, next);
-    }
+    this.#markStale(at, false);
+    this.#forget(previous);
+    this.#add(next);
     return previous;
   }
 
@@ -138,14 +117,8 @@ export class CollectionIndex<R extends Identified> {
     const record = this.#records[at];
     if (record?.id !== id) return undefined;
     this.#records.splice(at, 1);
-    this.#touchFrom(at, true);
-    for (const subset of this.#subsets.values()) {
-      if (subset.byStamp && subset.test(record)) this.#removeStamped(subset.byStamp, record);
-    }
-    for (const { key, map } of this.#unique.values()) {
-      const value = key(record);
-      if (map && value !== null && map.get(value) === record) map.delete(value);
-    }
+    this.#markStale(at, true);
+    this.#forget(record);
     return record;
   }
 
@@ -251,10 +224,32 @@ export class CollectionIndex<R extends Identified> {
   }
 
   /** Marks the block of position `at` stale, and every later one when positions shifted. */
-  #touchFrom(at: number, shifted: boolean): void {
+  #markStale(at: number, shifted: boolean): void {
     const block = Math.floor(at / BLOCK);
     if (shifted) this.#shiftedFrom = Math.min(this.#shiftedFrom, block);
     else this.#dirtyBlocks.add(block);
+  }
+
+  /** Enters a stored record in the stamp orders and unique maps built so far. */
+  #add(record: R): void {
+    for (const subset of this.#subsets.values()) {
+      if (subset.byStamp && subset.test(record)) this.#addStamped(subset.byStamp, record);
+    }
+    for (const { key, map } of this.#unique.values()) {
+      const value = key(record);
+      if (map && value !== null && !map.has(value)) map.set(value, record);
+    }
+  }
+
+  /** Takes a record that is no longer stored out of the stamp orders and unique maps. */
+  #forget(record: R): void {
+    for (const subset of this.#subsets.values()) {
+      if (subset.byStamp && subset.test(record)) this.#removeStamped(subset.byStamp, record);
+    }
+    for (const { key, map } of this.#unique.values()) {
+      const value = key(record);
+      if (map && value !== null && map.get(value) === record) map.delete(value);
+    }
   }
 
   #positionOf(id: number): number {
@@ -348,7 +343,7 @@ export function indexOf<R extends Identified>(records: R[], shape: IndexShape<R>
 }
 
 /** True when a range has at least one bound. */
-export function hasBounds(range: StampRange): boolean {
+function hasBounds(range: StampRange): boolean {
   return range.gt !== undefined || range.gte !== undefined || range.lt !== undefined || range.lte !== undefined;
 }
 
