@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { seedImonggo } from '../../../seeds/imonggo.js';
+import { SEEDERS } from '../../../seeds/index.js';
 import { sendErrorAnswer } from '../../core/error-envelopes.js';
 import type { Tenant } from '../../core/store.js';
 import { denyAccess, readApiToken, tokenProblem } from './auth.js';
@@ -27,7 +27,8 @@ export interface ImonggoPluginOptions {
  * error bodies and 404. Register it with `{ prefix: '/api' }`.
  */
 export async function imonggoPlugin(app: FastifyInstance, options: ImonggoPluginOptions): Promise<void> {
-  app.store.registerVendor('imonggo', { seeder: seedImonggo, credentialProblem: tokenProblem });
+  // The seeder is the one the seed worker runs at start-up too (seeds/index.ts lists them all).
+  app.store.registerVendor('imonggo', { seeder: SEEDERS.imonggo, credentialProblem: tokenProblem });
   // Errors raised before routing on Imonggo's paths answer in its envelope too.
   app.errorEnvelopes.register(app.prefix, imonggoEnvelope);
   registerBodyParsers(app, options.bodyLimit);
