@@ -1,3 +1,4 @@
+import type { FastifyError, FastifyRequest } from 'fastify';
 import type { ErrorAnswer } from './error-envelopes.js';
 import { pathOfUrl, reasonPhrase } from './error-envelopes.js';
 
@@ -80,4 +81,25 @@ export function rawHttpResponse(answer: ErrorAnswer, head = false): Buffer {
   ];
   const headBytes = Buffer.from(`${lines.join('\r\n')}\r\n\r\n`, 'latin1');
   return head ? headBytes : Buffer.concat([headBytes, body]);
+}
+
+/** The status an error carries when it is an HTTP error status, `fallback` otherwise. */
+export function errorStatus(error: { statusCode?: unknown }, fallback: number): number {
+  const { statusCode } = error;
+  return typeof statusCode === 'number' && statusCode >= 400 && statusCode <= 599 ? statusCode : fallback;
+}
+
+/**
+ * Logs an error a handler could not turn into an answer of its own, and says which status to
+ * answer: a client that hung up is a debug line (no fault of the server; the answer goes
+ * nowhere), a refusal the error carries (4xx) is not logged, anything else is an error and a 500.
+ */
+export function logRequestError(request: FastifyRequest, error: FastifyError): number {
+  if (isClientDisconnect(error)) {
+    request.log.debug({ err: error }, 'client disconnected');
+    return 400;
+  }
+  const statusCode = errorStatus(error, 500);
+  if (statusCode >= 500) request.log.error(error);
+  return statusCode;
 }

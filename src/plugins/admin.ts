@@ -1,4 +1,5 @@
 import type { FastifyError, FastifyInstance, FastifyReply } from 'fastify';
+import { logRequestError } from '../core/client-errors.js';
 import {
   advanceClock,
   ClockRangeError,
@@ -12,7 +13,6 @@ import {
 import { parseLenientDate } from '../core/dates.js';
 import { errorCode, sandboxEnvelope } from '../core/error-envelopes.js';
 import { CredentialError, type Tenant, TenantLimitError, type VendorName } from '../core/store.js';
-import { logRequestError } from './http-edge.js';
 
 interface TenantParams {
   vendor: string;

@@ -6,11 +6,17 @@ import type {
   FastifyError,
   FastifyPluginAsync,
   FastifyReply,
-  FastifyRequest,
   FastifyServerOptions,
 } from 'fastify';
 import fp from 'fastify-plugin';
-import { isClientDisconnect, rawHttpResponse, requestTargetOf, statusOfClientError } from '../core/client-errors.js';
+import {
+  errorStatus,
+  isClientDisconnect,
+  logRequestError,
+  rawHttpResponse,
+  requestTargetOf,
+  statusOfClientError,
+} from '../core/client-errors.js';
 import { type ErrorEnvelopes, pathOfUrl, sendErrorAnswer } from '../core/error-envelopes.js';
 
 declare module 'fastify' {
@@ -103,25 +109,4 @@ export function httpEdge(envelopes: ErrorEnvelopes): HttpEdge {
   );
 
   return { frameworkErrors, clientErrorHandler, plugin };
-}
-
-/** The status an error carries when it is an HTTP error status, `fallback` otherwise. */
-export function errorStatus(error: { statusCode?: unknown }, fallback: number): number {
-  const { statusCode } = error;
-  return typeof statusCode === 'number' && statusCode >= 400 && statusCode <= 599 ? statusCode : fallback;
-}
-
-/**
- * Logs an error a handler could not turn into an answer of its own, and says which status to
- * answer: a client that hung up is a debug line (no fault of the server; the answer goes
- * nowhere), a refusal the error carries (4xx) is not logged, anything else is an error and a 500.
- */
-export function logRequestError(request: FastifyRequest, error: FastifyError): number {
-  if (isClientDisconnect(error)) {
-    request.log.debug({ err: error }, 'client disconnected');
-    return 400;
-  }
-  const statusCode = errorStatus(error, 500);
-  if (statusCode >= 500) request.log.error(error);
-  return statusCode;
 }
