@@ -54,21 +54,20 @@ export function parseCalendarDate(text: string): string | null {
   return `${m[1]}-${m[2]?.padStart(2, '0')}-${m[3]?.padStart(2, '0')}`;
 }
 
-/**
- * Epoch ms to the stored form, truncated to the second. toISOString writes years 0 to 9999 with
- * four digits ("0099-12-31T…"); the clock never leaves that range (see core/clock.ts).
- */
-export function toIsoSeconds(ms: number): string {
-  // Stored times compare as text, which holds only for four-digit years: a time outside them (a
-  // filter like 9999-12-31T23:30:00-01:00) is taken as the nearest one they can write.
-  const held = Math.min(LATEST_MS, Math.max(EARLIEST_MS, ms));
-  return `${new Date(Math.floor(held / 1000) * 1000).toISOString().slice(0, 19)}Z`;
-}
-
 /** 0000-01-01T00:00:00.000Z: the earliest time a four-digit year can write. */
 export const EARLIEST_MS = -62_167_219_200_000;
 /** 9999-12-31T23:59:59.999Z: the latest time a four-digit year can write. */
 export const LATEST_MS = 253_402_300_799_999;
+
+/**
+ * Epoch ms to the stored form, truncated to the second. Stored times compare as text, which holds
+ * only for four-digit years ("0099-12-31T…"): a time outside them (a filter like
+ * 9999-12-31T23:30:00-01:00) is written as the nearest one they can hold.
+ */
+export function toIsoSeconds(ms: number): string {
+  const held = Math.min(LATEST_MS, Math.max(EARLIEST_MS, ms));
+  return `${new Date(Math.floor(held / 1000) * 1000).toISOString().slice(0, 19)}Z`;
+}
 
 /** Epoch ms to the stored form, rounded up to the next whole second when it has a fraction. */
 export function toIsoSecondsCeil(ms: number): string {

@@ -40,7 +40,7 @@ export interface ResourceDefinition<R extends ImonggoRecord> {
 export const ACTIVE = 'active';
 
 /** A tenant's records of a resource, typed by its definition. */
-export function recordsOf<R extends ImonggoRecord>(data: ImonggoData, resource: ResourceDefinition<R>): R[] {
+function recordsOf<R extends ImonggoRecord>(data: ImonggoData, resource: ResourceDefinition<R>): R[] {
   return data[resource.collection] as ImonggoRecord[] as R[];
 }
 
