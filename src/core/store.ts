@@ -203,7 +203,7 @@ export class TenantStore {
   }
 
   async #seededData(vendor: string, spec: SeedSpec): Promise<unknown> {
-    const template = this.#templates.get(templateKey(vendor, spec)) ?? this.#template(vendor, spec);
+    const template = this.#template(vendor, spec);
     try {
       return fork(await template);
     } catch (error) {
@@ -219,8 +219,7 @@ export class TenantStore {
     const key = templateKey(vendor, spec);
     let template = this.#templates.get(key);
     if (!template) {
-      const seeder = this.#vendors.get(vendor)?.seeder;
-      if (!seeder) return Promise.reject(new UnknownVendorError(`no vendor "${vendor}" is registered`));
+      const { seeder } = this.#registration(vendor);
       template = Promise.resolve(seeder(spec)).then(freezeRecords);
       this.#templates.set(key, template);
     }
