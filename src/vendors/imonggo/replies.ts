@@ -1,5 +1,5 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
-import { isClientDisconnect } from '../../core/client-errors.js';
+import { isClientDisconnect, logRequestError } from '../../core/client-errors.js';
 import { type ErrorAnswer, pathOfUrl, sendErrorAnswer } from '../../core/error-envelopes.js';
 import { CapacityError } from '../../core/limits.js';
 import { XmlSyntaxError } from '../../core/xml-parse.js';
@@ -35,11 +35,8 @@ export function handleError(error: FastifyError, request: FastifyRequest, reply:
   // The sandbox is full (tenants, or records in this tenant): Rails' answer to an unavailable app.
   if (error instanceof CapacityError) return sendStatusError(request, reply, 503);
   if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return sendStatusError(request, reply, 413);
-  // A client that hung up mid-request is no fault of the server; the answer goes nowhere.
-  if (isClientDisconnect(error)) {
-    request.log.debug({ err: error }, 'client disconnected');
-    return sendStatusError(request, reply, 400);
-  }
+  // A client that hung up mid-request is no fault of the server: logged at debug, answered nowhere.
+  if (isClientDisconnect(error)) return sendStatusError(request, reply, logRequestError(request, error));
   // Malformed XML (and JSON) is documented as a 500; anything unexpected is one too, and logged.
   if (!(error instanceof XmlSyntaxError || error instanceof SyntaxError)) request.log.error(error);
   return sendStatusError(request, reply, 500);
