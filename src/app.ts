@@ -7,6 +7,7 @@ import { docsPlugin } from './plugins/docs.js';
 import { httpEdge } from './plugins/http-edge.js';
 import { storePlugin } from './plugins/store.js';
 import { imonggoPlugin } from './vendors/imonggo/plugin.js';
+import { valomniaPlugin } from './vendors/valomnia/plugin.js';
 
 export interface AppOptions {
   /** The tenants and their data; the caller builds it (a fresh in-memory one in tests). */
@@ -67,5 +68,6 @@ export function buildApp(options: AppOptions): FastifyInstance {
   app.register(adminPlugin, { prefix: '/__admin' });
   app.register(docsPlugin);
   app.register(imonggoPlugin, { prefix: '/api', bodyLimit });
+  app.register(valomniaPlugin, { bodyLimit });
   return app;
 }

@@ -58,6 +58,7 @@ export class CollectionIndex<R extends Identified> {
   // #shiftedFrom on (an insert or removal moved their records), and each block in #dirtyBlocks.
   #shiftedFrom = 0;
   readonly #dirtyBlocks = new Set<number>();
+  #version = 0;
 
   constructor(records: R[], shape: IndexShape<R>) {
     this.#records = records;
@@ -67,6 +68,16 @@ export class CollectionIndex<R extends Identified> {
       this.#subsets.set(name, { test, byStamp: null, blockCount: [], blockMin: [], blockMax: [] });
     }
     for (const [name, key] of Object.entries(shape.unique ?? {})) this.#unique.set(name, { key, map: null });
+  }
+
+  /** How many writes the collection has had: what a view derived from it (a sort) is valid for. */
+  get version(): number {
+    return this.#version;
+  }
+
+  /** The records in id order; read-only to callers (writes go through the index). */
+  get records(): readonly R[] {
+    return this.#records;
   }
 
   /** The record with this id, or undefined. */
@@ -95,6 +106,7 @@ export class CollectionIndex<R extends Identified> {
     const at = this.#positionOf(record.id);
     if (at === records.length) records.push(record);
     else records.splice(at, 0, record);
+    this.#version += 1;
     this.#markStale(at, at !== records.length - 1);
     this.#add(record);
   }
@@ -105,6 +117,7 @@ export class CollectionIndex<R extends Identified> {
     const previous = this.#records[at];
     if (previous?.id !== next.id) return undefined;
     this.#records[at] = next;
+    this.#version += 1;
     this.#markStale(at, false);
     this.#forget(previous);
     this.#add(next);
@@ -117,6 +130,7 @@ export class CollectionIndex<R extends Identified> {
     const record = this.#records[at];
     if (record?.id !== id) return undefined;
     this.#records.splice(at, 1);
+    this.#version += 1;
     this.#markStale(at, true);
     this.#forget(record);
     return record;

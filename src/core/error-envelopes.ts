@@ -81,22 +81,23 @@ export class ErrorEnvelopes {
     this.#entries.sort((a, b) => b.prefix.length - a.prefix.length);
   }
 
-  /** The envelope of a path (no query). */
-  envelopeFor(path: string): ErrorEnvelope {
+  /** The envelope of a path (no query); `fallback` (the table's own unless given) when no prefix takes it. */
+  envelopeFor(path: string, fallback: ErrorEnvelope = this.#fallback): ErrorEnvelope {
     for (const { prefix, envelope } of this.#entries) {
       if (path.startsWith(prefix) && (path.length === prefix.length || path[prefix.length] === '/')) return envelope;
     }
-    return this.#fallback;
+    return fallback;
   }
 
   /**
    * The answer for a status on a request URL, in the envelope its path picks; in the fallback's
-   * when the path is not known (a request whose head never arrived in full).
+   * when the path is not known (a request whose head never arrived in full). A route that serves
+   * paths no prefix names (Valomnia's images, under any upload directory) gives its own fallback.
    */
-  answer(statusCode: number, url: string | undefined): ErrorAnswer {
-    if (url === undefined) return this.#fallback(statusCode, '');
+  answer(statusCode: number, url: string | undefined, fallback: ErrorEnvelope = this.#fallback): ErrorAnswer {
+    if (url === undefined) return fallback(statusCode, '');
     const path = pathOfUrl(url);
-    return this.envelopeFor(path)(statusCode, path);
+    return this.envelopeFor(path, fallback)(statusCode, path);
   }
 }
 

@@ -6,15 +6,17 @@
  * of MB/s between scavenges set off a mark-compact every ~100 ms, whose pause grows with the
  * tenant's records: the p99 of a 100-record page went from 1 ms to 6-10 ms.)
  */
-export function renderOnce<R extends object>(render: (record: R) => string): (record: R) => string {
-  const kept = new WeakMap<R, string>();
-  return (record) => {
-    let text = kept.get(record);
-    if (text === undefined) {
-      text = render(record);
-      kept.set(record, text);
+export function renderOnce<R extends object, A extends unknown[], T>(
+  render: (record: R, ...context: A) => T,
+): (record: R, ...context: A) => T {
+  const kept = new WeakMap<R, T>();
+  return (record, ...context) => {
+    let rendered = kept.get(record);
+    if (rendered === undefined) {
+      rendered = render(record, ...context);
+      kept.set(record, rendered);
     }
-    return text;
+    return rendered;
   };
 }
 

@@ -51,6 +51,16 @@ export interface VendorRegistration<D> {
    * accept it. A credential the vendor refuses never gets a tenant.
    */
   credentialProblem(credential: string): string | null;
+  /**
+   * The form a credential is stored under, when the vendor compares credentials loosely
+   * (Valomnia's login names are case-insensitive): every form reaches the same tenant.
+   */
+  canonicalCredential?(credential: string): string;
+  /**
+   * Makes a fresh (or reset) tenant's data its own: what differs between tenants of one seed
+   * (an organization named after the login). It replaces records, never edits shared ones.
+   */
+  personalize?(data: D, credential: string): void;
 }
 
 /** A request for a tenant the store refuses to create (the tenant limit). */
@@ -136,7 +146,8 @@ export class TenantStore {
   }
 
   /** The tenant for a credential, created and seeded on first use. */
-  async open<V extends VendorName>(vendor: V, credential: string): Promise<Tenant<VendorDataMap[V]>> {
+  async open<V extends VendorName>(vendor: V, given: string): Promise<Tenant<VendorDataMap[V]>> {
+    const credential = this.canonicalCredential(vendor, given);
     const key = tenantKey(vendor, credential);
     const existing = this.#db.data.tenants[key];
     if (existing) return existing as Tenant<VendorDataMap[V]>;
@@ -155,7 +166,13 @@ export class TenantStore {
 
   /** The tenant for a credential if it exists; never creates one. */
   find(vendor: string, credential: string): Tenant | undefined {
-    return this.#db.data.tenants[tenantKey(vendor, credential)];
+    return this.#db.data.tenants[tenantKey(vendor, this.canonicalCredential(vendor, credential))];
+  }
+
+  /** The form a vendor stores a credential under (the credential itself unless it says otherwise). */
+  canonicalCredential(vendor: string, credential: string): string {
+    const registration = this.#vendors.get(vendor);
+    return registration?.canonicalCredential ? registration.canonicalCredential(credential) : credential;
   }
 
   /** Every tenant, oldest first. */
@@ -167,7 +184,7 @@ export class TenantStore {
   async reset(vendor: string, credential: string): Promise<Tenant | undefined> {
     const tenant = this.find(vendor, credential);
     if (!tenant) return undefined;
-    tenant.data = await this.#seededData(vendor, tenant.seed);
+    tenant.data = await this.#seededData(vendor, tenant.seed, tenant.credential);
     tenant.clock = realTimeClock();
     await this.write();
     return tenant;
@@ -175,7 +192,7 @@ export class TenantStore {
 
   /** Forgets a tenant; its credential gets a fresh one on next use. False when unknown. */
   async delete(vendor: string, credential: string): Promise<boolean> {
-    const key = tenantKey(vendor, credential);
+    const key = tenantKey(vendor, this.canonicalCredential(vendor, credential));
     if (!this.#db.data.tenants[key]) return false;
     delete this.#db.data.tenants[key];
     await this.write();
@@ -195,23 +212,26 @@ export class TenantStore {
       seed,
       createdAt: new Date().toISOString(),
       clock: realTimeClock(),
-      data: await this.#seededData(vendor, seed),
+      data: await this.#seededData(vendor, seed, credential),
     };
     this.#db.data.tenants[tenantKey(vendor, credential)] = tenant;
     await this.write();
     return tenant;
   }
 
-  async #seededData(vendor: string, spec: SeedSpec): Promise<unknown> {
+  async #seededData(vendor: string, spec: SeedSpec, credential: string): Promise<unknown> {
     const template = this.#template(vendor, spec);
+    let data: unknown;
     try {
-      return fork(await template);
+      data = fork(await template);
     } catch (error) {
       // A provided template that failed has been forgotten: build it here. A seeder's own
       // failure is cached as it is, so asking again answers the same error.
       if (this.#templates.get(templateKey(vendor, spec)) === template) throw error;
-      return fork(await this.#template(vendor, spec));
+      data = fork(await this.#template(vendor, spec));
     }
+    this.#registration(vendor).personalize?.(data, credential);
+    return data;
   }
 
   /** The seeded data every tenant of a vendor and spec starts from, built once. */

@@ -1,0 +1,85 @@
+import { randomBytes } from 'node:crypto';
+import { clockNow } from '../../core/clock.js';
+import type { Tenant, TenantStore } from '../../core/store.js';
+import type { ValomniaData } from './model.js';
+
+/** The servlet container's default: a session ends after 30 minutes without a request. */
+export const SESSION_IDLE_MS = 30 * 60 * 1000;
+
+/** Sessions kept at once; past it the least recently used one ends (a login loop cannot grow memory). */
+export const MAX_SESSIONS = 100_000;
+
+interface Session {
+  tenant: Tenant<ValomniaData>;
+  /** The tenant clock's time of the session's last request. */
+  lastSeenMs: number;
+}
+
+/**
+ * Valomnia's logins: session id → the tenant it belongs to. A session is not tenant data: a
+ * tenant reset keeps it (a test suite resets between tests without logging in again), and it
+ * ends with the tenant itself (delete), when idle for SESSION_IDLE_MS of the tenant's clock, or
+ * on logout.
+ */
+export class Sessions {
+  // Map order is use order: a lookup moves a session to the end, so the first is the stalest.
+  readonly #sessions = new Map<string, Session>();
+  readonly #store: TenantStore;
+  readonly #max: number;
+
+  constructor(store: TenantStore, max: number = MAX_SESSIONS) {
+    this.#store = store;
+    this.#max = max;
+  }
+
+  /** Starts a session for a tenant; returns its id, 32 upper-case hex digits like Tomcat's. */
+  begin(tenant: Tenant<ValomniaData>): string {
+    const id = randomBytes(16).toString('hex').toUpperCase();
+    this.#sessions.set(id, { tenant, lastSeenMs: clockNow(tenant.clock) });
+    if (this.#sessions.size > this.#max) {
+      const stalest = this.#sessions.keys().next().value;
+      if (stalest !== undefined) this.#sessions.delete(stalest);
+    }
+    return id;
+  }
+
+  /**
+   * The tenant of a live session, which the request renews; null when the id names no session,
+   * the session went idle too long, or its tenant was deleted since.
+   */
+  resolve(id: string): Tenant<ValomniaData> | null {
+    const session = this.#sessions.get(id);
+    if (!session) return null;
+    const { tenant } = session;
+    const now = clockNow(tenant.clock);
+    const current = this.#store.find(tenant.vendor, tenant.credential);
+    if (current !== tenant || now - session.lastSeenMs > SESSION_IDLE_MS) {
+      this.#sessions.delete(id);
+      return null;
+    }
+    session.lastSeenMs = now;
+    this.#sessions.delete(id);
+    this.#sessions.set(id, session);
+    return tenant;
+  }
+
+  /** Ends a session; nothing happens for an id that names none. */
+  end(id: string): void {
+    this.#sessions.delete(id);
+  }
+}
+
+/** The session id a request carries: its JSESSIONID cookie, else an `Authorization: Bearer` token. */
+export function sessionIdOf(cookie: string | undefined, authorization: string | undefined): string | null {
+  if (cookie) {
+    for (const pair of cookie.split(';')) {
+      const at = pair.indexOf('=');
+      if (at > 0 && pair.slice(0, at).trim() === 'JSESSIONID') {
+        const value = pair.slice(at + 1).trim();
+        if (value !== '') return value;
+      }
+    }
+  }
+  const bearer = /^Bearer\s+(\S+)\s*$/i.exec(authorization ?? '');
+  return bearer?.[1] ?? null;
+}
