@@ -18,8 +18,17 @@ import { REFERENCE_DATE } from './reference.js';
 /** Builds a tenant's Valomnia data for a seed spec. */
 export async function seedValomnia(spec: SeedSpec): Promise<ValomniaData> {
   const organization = docsOrganization();
-  if (spec.dataset === 'empty')
-    return { organization, ...docsLinkedRecords(), customers: [], images: [], next: { customerId: 1 } };
+  // Only the docs dataset is the vendor's "entity1" for every tenant; in the others each tenant
+  // gets an organization named after its login (see personalizeOrganization).
+  if (spec.dataset === 'empty') {
+    return {
+      organization: { ...organization, sharedName: false },
+      ...docsLinkedRecords(),
+      customers: [],
+      images: [],
+      next: { customerId: 1 },
+    };
+  }
   const data: ValomniaData = {
     organization,
     ...docsLinkedRecords(),
@@ -28,8 +37,6 @@ export async function seedValomnia(spec: SeedSpec): Promise<ValomniaData> {
     next: { customerId: 257 },
   };
   if (spec.dataset === 'demo') {
-    // Every demo tenant gets an organization name of its own from the vendor code; the rest of
-    // the organization is the documented one.
     data.organization = { ...organization, sharedName: false };
     await addGenerated(data, spec);
   }

@@ -204,7 +204,13 @@ describe('the empty dataset', () => {
   it('has the docs organization and linked records, but no customers and no images', async () => {
     const empty = await seedValomnia({ dataset: 'empty', seed: 1, records: 50 });
     const docs = await seedValomnia({ dataset: 'docs', seed: 1, records: 50 });
-    expect(empty).toEqual({ ...docs, customers: [], images: [], next: { customerId: 1 } });
+    expect(empty).toEqual({
+      ...docs,
+      organization: { ...docs.organization, sharedName: false },
+      customers: [],
+      images: [],
+      next: { customerId: 1 },
+    });
   });
 });
 

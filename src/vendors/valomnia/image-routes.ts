@@ -31,8 +31,13 @@ export function imageRoutes(app: FastifyInstance, sessions: Sessions): void {
     for (const data of candidates) {
       const image = findImage(data, CUSTOMER_IMAGES, fileName);
       if (!image) continue;
-      const bytes = prefix ? image[VARIANTS[prefix]] : image.original;
-      return reply.code(200).type(image.contentType).send(bytes);
+      const bytes: Uint8Array = prefix ? image[VARIANTS[prefix]] : image.original;
+      // Images seeded in the seed worker arrive as plain Uint8Arrays (a Buffer does not survive
+      // the thread boundary as one); Buffer.from over the same memory copies nothing.
+      return reply
+        .code(200)
+        .type(image.contentType)
+        .send(Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
     }
     // A path another vendor owns (/api/photoCustomer/x) keeps that vendor's 404.
     return sendErrorAnswer(reply, request.server.errorEnvelopes.answer(404, request.url, valomniaEnvelope));
