@@ -97,7 +97,8 @@ export function customerChanges(data: ValomniaData, params: WriteParams, write: 
 
   // 1. Required parameters.
   if (write.kind === 'upsert') {
-    changes.reference = write.reference;
+    // The path's reference names the customer; an existing one keeps its reference as stored.
+    if (!current) changes.reference = write.reference;
   } else if (write.kind === 'create' || params.has('reference')) {
     changes.reference = required(params, 'reference');
   }
