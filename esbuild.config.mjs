@@ -1,7 +1,8 @@
 // Bundles the compiled server (dist/src) with its dependencies into one file, dist/pos-sandbox.js.
 // One file loads in about two thirds of the time of ~200 separate modules, which is what keeps the
 // sandbox's cold start within the bench's target. Packages that find files beside their own code
-// (Swagger UI's assets) or that load only on demand (faker) stay outside and load from node_modules.
+// (Swagger UI's assets), that load only on demand (faker, and Valomnia's image libraries) or that
+// are native (sharp) stay outside and load from node_modules.
 import { build } from 'esbuild';
 
 // The seed worker (dist/seed-worker.js) is bundled the same way; the CLI starts it beside itself.
@@ -12,7 +13,15 @@ await build({
   platform: 'node',
   format: 'esm',
   target: 'node20',
-  external: ['@fastify/swagger', '@fastify/swagger-ui', '@faker-js/faker', 'fast-xml-parser', 'saxes'],
+  external: [
+    '@fastify/swagger',
+    '@fastify/swagger-ui',
+    '@faker-js/faker',
+    'fast-xml-parser',
+    'saxes',
+    'sharp',
+    'bmp-ts',
+  ],
   // Bundled CommonJS code calls require(); give the ES module one.
   banner: {
     js: "import { createRequire as bundleRequire } from 'node:module'; const require = bundleRequire(import.meta.url);",
