@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { clockNow } from '../../core/clock.js';
+import { type ClockState, clockNow } from '../../core/clock.js';
 import type { Tenant, TenantStore } from '../../core/store.js';
 import type { ValomniaData } from './model.js';
 
@@ -13,6 +13,8 @@ interface Session {
   tenant: Tenant<ValomniaData>;
   /** The tenant clock's time of the session's last request. */
   lastSeenMs: number;
+  /** The clock that time was read from: a tenant reset gives the tenant a new one. */
+  clock: ClockState;
 }
 
 /**
@@ -35,7 +37,7 @@ export class Sessions {
   /** Starts a session for a tenant; returns its id, 32 upper-case hex digits like Tomcat's. */
   begin(tenant: Tenant<ValomniaData>): string {
     const id = randomBytes(16).toString('hex').toUpperCase();
-    this.#sessions.set(id, { tenant, lastSeenMs: clockNow(tenant.clock) });
+    this.#sessions.set(id, { tenant, lastSeenMs: clockNow(tenant.clock), clock: tenant.clock });
     if (this.#sessions.size > this.#max) {
       const stalest = this.#sessions.keys().next().value;
       if (stalest !== undefined) this.#sessions.delete(stalest);
@@ -53,11 +55,15 @@ export class Sessions {
     const { tenant } = session;
     const now = clockNow(tenant.clock);
     const current = this.#store.find(tenant.vendor, tenant.credential);
-    if (current !== tenant || now - session.lastSeenMs > SESSION_IDLE_MS) {
+    // A reset gave the tenant a new clock (real time again): the idle time read across the jump
+    // would mean nothing, and a reset keeps sessions, so the session counts from now.
+    const idle = session.clock === tenant.clock ? now - session.lastSeenMs : 0;
+    if (current !== tenant || idle > SESSION_IDLE_MS) {
       this.#sessions.delete(id);
       return null;
     }
     session.lastSeenMs = now;
+    session.clock = tenant.clock;
     this.#sessions.delete(id);
     this.#sessions.set(id, session);
     return tenant;
