@@ -98,7 +98,10 @@ export function customerChanges(data: ValomniaData, params: WriteParams, write: 
   // 1. Required parameters.
   if (write.kind === 'upsert') {
     // The path's reference names the customer; an existing one keeps its reference as stored.
-    if (!current) changes.reference = write.reference;
+    if (!current) {
+      if (write.reference.trim() === '') throw missingParam('reference');
+      changes.reference = write.reference;
+    }
   } else if (write.kind === 'create' || params.has('reference')) {
     changes.reference = required(params, 'reference');
   }
