@@ -93,6 +93,20 @@ function templatePattern(template: string): RegExp {
   return new RegExp(`^${source}$`);
 }
 
+/**
+ * The vendor whose contract declares a route of the app, by its URL (Fastify's form), or null for
+ * the sandbox's own routes (control API, docs, contracts). Imonggo owns `/api/…` except the
+ * versioned prefixes; Valomnia owns `/api/v1.0/…`, `/api/v1/…` and its paths at the root (login,
+ * logout, the upload directories' images).
+ */
+export function routeVendor(url: string): 'imonggo' | 'valomnia' | null {
+  if (/^\/(__admin|docs|openapi)(\/|$)/.test(url)) return null;
+  if (/^\/api\/v1(\.0)?(\/|$)/.test(url)) return 'valomnia';
+  if (/^\/api\/v[0-9]/.test(url)) return null;
+  if (/^\/api(\/|$)/.test(url)) return 'imonggo';
+  return 'valomnia';
+}
+
 /** `key: value` pairs of a map-valued field (responses, content, examples…), empty when absent. */
 export function entriesOf(value: unknown): [string, JsonObject][] {
   if (value === undefined) return [];
@@ -174,6 +188,40 @@ export class ContractValidator {
     return (check.errors ?? []).map(
       (error: ErrorObject) => `${error.instancePath || '/'} ${error.message ?? ''} ${JSON.stringify(error.params)}`,
     );
+  }
+
+  /**
+   * Where the keys of a JSON value come out of the order its schema lists them in (`properties`,
+   * with allOf parts folded in), at any depth; empty when every object is in order. Keys the schema
+   * does not list are left to `validate`. Of `oneOf`/`anyOf` alternatives, the first the value
+   * fits is the one followed.
+   */
+  orderErrors(schema: Schema, value: unknown, path = ''): string[] {
+    const alternatives = schema.oneOf ?? schema.anyOf;
+    if (Array.isArray(alternatives)) {
+      const fit = alternatives.map((a) => objectAt(a, 'oneOf')).find((a) => this.validate(a, value).length === 0);
+      return fit ? this.orderErrors(fit, value, path) : [];
+    }
+    const shape = shapeOf(schema);
+    if (Array.isArray(value)) {
+      const items = shape.items;
+      return items ? value.flatMap((item, index) => this.orderErrors(items, item, `${path}/${index}`)) : [];
+    }
+    if (!isObject(value) || shape.properties.length === 0) return [];
+    const errors: string[] = [];
+    const order = shape.properties.map(([key]) => key);
+    const listed = Object.keys(value).filter((key) => order.includes(key));
+    const expected = [...listed].sort((a, b) => order.indexOf(a) - order.indexOf(b));
+    const at = listed.findIndex((key, index) => key !== expected[index]);
+    if (at >= 0) {
+      errors.push(
+        `${path || '/'}: "${listed[at]}" where the schema has "${expected[at]}" (key ${at + 1} of ${listed.length})`,
+      );
+    }
+    for (const [key, property] of shape.properties) {
+      if (key in value) errors.push(...this.orderErrors(property, value[key], `${path}/${key}`));
+    }
+    return errors;
   }
 
   /**
