@@ -99,6 +99,15 @@ export function httpEdge(envelopes: ErrorEnvelopes): HttpEdge {
         done();
       });
 
+      // An answer sent before its request's body was read in full (a refusal while an upload still
+      // streams): the connection closes after it. Otherwise a body a parser stopped reading (a
+      // multipart past its size limit) would sit unread, the client's writes stalling until the
+      // request timeout, and the connection could not carry another request anyway.
+      app.addHook('onSend', (request, reply, payload, done) => {
+        if (!request.raw.complete) reply.header('connection', 'close');
+        done(null, payload);
+      });
+
       app.setErrorHandler((error: FastifyError, request, reply) => {
         const statusCode = logRequestError(request, error);
         return sendErrorAnswer(reply, envelopes.answer(statusCode, request.url));

@@ -19,6 +19,7 @@ import {
   objectAt,
   operationsOf,
   resolveLocal,
+  routeVendor,
   type Schema,
   type SpecOperation,
   specFile,
@@ -375,7 +376,7 @@ describe('openapi/imonggo.yaml', () => {
     const routes: string[] = [];
     // buildApp registers its plugins lazily, so this hook still sees every route.
     app.addHook('onRoute', (route) => {
-      if (!/^\/api(\/|$)/.test(route.url)) return;
+      if (routeVendor(route.url) !== 'imonggo') return;
       for (const method of Array.isArray(route.method) ? route.method : [route.method]) {
         // Fastify adds a HEAD route beside each GET on its own; it is no vendor operation.
         if (method !== 'HEAD') routes.push(`${method} ${route.url.replace(/:(\w+)/g, '{$1}')}`);

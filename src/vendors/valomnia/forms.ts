@@ -1,6 +1,8 @@
 import multipart from '@fastify/multipart';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { imageTooLarge } from './errors.js';
+import { isClientDisconnect } from '../../core/client-errors.js';
+import { reasonPhrase } from '../../core/error-envelopes.js';
+import { imageTooLarge, ValomniaError } from './errors.js';
 import { MAX_IMAGE_BYTES } from './images.js';
 
 /** Name and value pairs as a request sent them, in order, repeats included. */
@@ -77,24 +79,48 @@ export async function readInput(request: FastifyRequest): Promise<RequestInput> 
   if (!request.isMultipart()) {
     return { query, body: Array.isArray(request.body) ? (request.body as Entries) : [], image: null };
   }
+  // busboy would read a body under an empty boundary as a form of no parts, not as the broken
+  // body it is.
+  if (!/;\s*boundary=("[^"]+"|[^;\s]+)/i.test(request.headers['content-type'] ?? '')) throw malformedBody();
   const body: Entries = [];
   let image: Upload | null = null;
-  for await (const part of request.parts()) {
-    if (part.type === 'field') {
-      body.push([part.fieldname, String(part.value)]);
-      continue;
-    }
-    if (part.fieldname !== IMAGE_FIELD || image !== null) {
-      part.file.resume();
-      continue;
-    }
-    const chunks: Buffer[] = [];
-    for await (const chunk of part.file) {
+  try {
+    for await (const part of request.parts()) {
+      if (part.type === 'field') {
+        body.push([part.fieldname, String(part.value)]);
+        continue;
+      }
+      if (part.fieldname !== IMAGE_FIELD || image !== null) {
+        part.file.resume();
+        continue;
+      }
+      const chunks: Buffer[] = [];
+      for await (const chunk of part.file) {
+        if (part.file.truncated) throw imageTooLarge();
+        chunks.push(chunk as Buffer);
+      }
       if (part.file.truncated) throw imageTooLarge();
-      chunks.push(chunk as Buffer);
+      image = { bytes: Buffer.concat(chunks), fileName: part.filename };
     }
-    if (part.file.truncated) throw imageTooLarge();
-    image = { bytes: Buffer.concat(chunks), fileName: part.filename };
+  } catch (error) {
+    throw asRequestError(error);
   }
   return { query, body, image };
+}
+
+/** A multipart body the parser cannot read: the HTTP layer's 400. */
+function malformedBody(): ValomniaError {
+  return new ValomniaError(400, 'bad_request', reasonPhrase(400));
+}
+
+/**
+ * What a failure while reading a multipart body answers: the vendor's own refusals and the
+ * parser's limits (413) as they are, a client that hung up as a disconnect, and anything else
+ * busboy raises (no boundary, a body cut short, garbage) as the malformed body it is.
+ */
+function asRequestError(error: unknown): unknown {
+  if (error instanceof ValomniaError || isClientDisconnect(error)) return error;
+  const status = (error as { statusCode?: unknown }).statusCode;
+  if (typeof status === 'number' && status === 413) return error;
+  return malformedBody();
 }
