@@ -1,7 +1,8 @@
 // The ceiling: bare Fastify (logger off) answering each benchmarked request with the exact bytes
 // and content-type the sandbox returned for it, held as constants. No auth, no parsing beyond
 // reading the request body, no store. Usage: node bench/ceiling.mjs <responses.json>
-// where the JSON is [{ method, path, contentType, status, bodyBase64, stringify? }].
+// where the JSON is [{ method, path, contentType, status, bodyBase64, stringify? }]. The bytes
+// may be anything (JSON, XML, an image): they are sent as a Buffer with the content type given.
 // An entry with `stringify: true` is the bare route a JSON list is held to: it keeps the page as
 // parsed records and answers JSON.stringify of them on every request, as a plain handler would.
 import { readFileSync } from 'node:fs';
@@ -10,9 +11,11 @@ import Fastify from 'fastify';
 const responses = JSON.parse(readFileSync(process.argv[2], 'utf8'));
 const app = Fastify({ logger: false });
 
-// Fastify has no XML parser; read the body as a string and keep it, nothing more.
-app.addContentTypeParser(['application/xml', 'text/xml'], { parseAs: 'string' }, (_request, body, done) =>
-  done(null, body),
+// Fastify parses neither XML nor forms; read the body as a string and keep it, nothing more.
+app.addContentTypeParser(
+  ['application/xml', 'text/xml', 'application/x-www-form-urlencoded'],
+  { parseAs: 'string' },
+  (_request, body, done) => done(null, body),
 );
 
 for (const { method, path, contentType, status, bodyBase64, stringify } of responses) {
