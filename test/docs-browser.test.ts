@@ -22,14 +22,20 @@ const FLAGS = [
   '--disable-sync',
 ];
 
+// `npm test` on a machine without Chromium skips these tests and says so; CI installs Chromium and
+// sets REQUIRE_CHROMIUM, so there a missing browser fails the run instead.
+const available = existsSync(CHROMIUM);
+if (!available && process.env.REQUIRE_CHROMIUM) {
+  throw new Error(`no Chromium at ${CHROMIUM}: install Debian's chromium or set CHROMIUM_PATH`);
+}
+if (!available) console.warn(`skipping the browser tests: no Chromium at ${CHROMIUM} (apt install chromium)`);
+
 let app: FastifyInstance;
 let browser: Browser;
 let base: string;
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) {
-    throw new Error(`no Chromium at ${CHROMIUM}: install Debian's chromium (.ci/run does) or set CHROMIUM_PATH`);
-  }
+  if (!available) return;
   app = await testApp();
   base = await app.listen({ port: 0, host: '127.0.0.1' });
   browser = await chromium.launch({ executablePath: CHROMIUM, args: FLAGS });
@@ -61,7 +67,7 @@ async function operations(page: Page): Promise<string[]> {
   );
 }
 
-describe('the docs page in a browser', () => {
+describe.skipIf(!available)('the docs page in a browser', () => {
   it('offers both contracts and shows Valomnia next to Imonggo', { timeout: 60_000 }, async () => {
     const page = await openDocs();
     const select = page.locator('.topbar select');
