@@ -1,6 +1,5 @@
 import { toIsoSeconds } from '../src/core/dates.js';
 import type { SeedSpec } from '../src/core/store.js';
-import { makeImage, prepareImage } from '../src/vendors/valomnia/images.js';
 import type {
   Customer,
   CustomerCategory,
@@ -13,6 +12,7 @@ import type {
   User,
   ValomniaData,
 } from '../src/vendors/valomnia/model.js';
+import { gradientPng } from './gradient-png.js';
 import { REFERENCE_DATE } from './reference.js';
 
 /** Builds a tenant's Valomnia data for a seed spec. */
@@ -33,7 +33,7 @@ export async function seedValomnia(spec: SeedSpec): Promise<ValomniaData> {
     organization,
     ...docsLinkedRecords(),
     customers: [docsCustomer()],
-    images: [await docsLogo()],
+    images: [docsLogo()],
     next: { customerId: 257 },
   };
   if (spec.dataset === 'demo') {
@@ -261,30 +261,21 @@ function docsCustomer(): Customer {
   };
 }
 
-// Every docs and demo template holds the same logo, and records are never edited in place, so
-// it is drawn and resized once per process rather than once per seed spec. A failure is not
-// kept: the next template tries again.
-let docsLogoImage: Promise<StoredImage> | undefined;
-
-/** The image customer 256's `logo` names: a 272×92 PNG, as its file name says. */
-function docsLogo(): Promise<StoredImage> {
-  if (!docsLogoImage) {
-    docsLogoImage = (async () => {
-      const prepared = await prepareImage(await makeImage(272, 92, 'png'));
-      return {
-        fileName: DOCS_LOGO,
-        folder: 'photoCustomer',
-        contentType: prepared.contentType,
-        original: prepared.original,
-        small: prepared.small,
-        medium: prepared.medium,
-      };
-    })();
-    docsLogoImage.catch(() => {
-      docsLogoImage = undefined;
-    });
-  }
-  return docsLogoImage;
+/**
+ * The image customer 256's `logo` names: a 272×92 PNG, as its file name says. Its small variant
+ * is the same picture drawn at 100×34 (what fitting it in 100×100 gives); its medium variant is
+ * the original, which already fits 300×300 and is never enlarged.
+ */
+function docsLogo(): StoredImage {
+  const original = gradientPng(272, 92);
+  return {
+    fileName: DOCS_LOGO,
+    folder: 'photoCustomer',
+    contentType: 'image/png',
+    original,
+    small: gradientPng(100, 34),
+    medium: original,
+  };
 }
 
 const YEAR_MS = 365 * 24 * 3600 * 1000;

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { REFERENCE_DATE } from '../../seeds/reference.js';
 import { seedValomnia } from '../../seeds/valomnia.js';
 import type { SeedSpec } from '../../src/core/store.js';
+import { prepareImage } from '../../src/vendors/valomnia/images.js';
 import type { Customer, ValomniaData, ValomniaRecord } from '../../src/vendors/valomnia/model.js';
 
 /**
@@ -197,6 +198,16 @@ describe('the docs dataset', () => {
     expect(small.height).toBeLessThanOrEqual(100);
     // 300×300 holds the original, which is never enlarged.
     expect(pngSize(logo.medium)).toEqual({ width: 272, height: 92 });
+    // The seeds draw these without the image library; the library must read them as it reads an
+    // upload (it checks every chunk's CRC and the pixel data), and see what it would have made.
+    for (const [bytes, width, height] of [
+      [logo.original, 272, 92],
+      [logo.small, 100, 34],
+    ] as const) {
+      await expect(prepareImage(Buffer.from(bytes))).resolves.toMatchObject({ format: 'png', width, height });
+    }
+    const remade = await prepareImage(Buffer.from(logo.original));
+    expect(pngSize(remade.small)).toEqual(pngSize(logo.small));
   });
 });
 
