@@ -3,6 +3,8 @@ import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { makeImage } from '../../src/vendors/valomnia/images.js';
 import { testApp } from '../helpers/app.js';
+import { BOUNDARY, MULTIPART_TYPE, multipart, type Part, partHead } from '../helpers/multipart.js';
+import { pngChunk } from '../helpers/png.js';
 import { DOCS_LOGIN, form, type ValomniaSession, valomniaLogin } from '../helpers/valomnia.js';
 
 /**
@@ -52,58 +54,11 @@ function missing(name: string) {
 // ---------------------------------------------------------------------------------------------
 // Bodies.
 
-const BOUNDARY = '----valomniaBadInput9f8e7d6c';
-
-type Part = [name: string, value: string] | [name: string, bytes: Buffer, fileName: string];
-
-function partHead(name: string, fileName?: string, boundary = BOUNDARY): string {
-  const disposition =
-    fileName === undefined
-      ? `Content-Disposition: form-data; name="${name}"`
-      : `Content-Disposition: form-data; name="${name}"; filename="${fileName}"\r\nContent-Type: application/octet-stream`;
-  return `--${boundary}\r\n${disposition}\r\n\r\n`;
-}
-
-/** A multipart/form-data body, built by hand. */
-function multipart(parts: Part[], boundary = BOUNDARY): Buffer {
-  const chunks: Buffer[] = [];
-  for (const [name, value, fileName] of parts) {
-    chunks.push(Buffer.from(partHead(name, fileName, boundary)));
-    chunks.push(typeof value === 'string' ? Buffer.from(value) : value);
-    chunks.push(Buffer.from('\r\n'));
-  }
-  chunks.push(Buffer.from(`--${boundary}--\r\n`));
-  return Buffer.concat(chunks);
-}
-
-const MULTIPART_TYPE = `multipart/form-data; boundary=${BOUNDARY}`;
-
 // The first bytes of a JPEG (SOI, then an APP0/JFIF segment): enough to be sniffed as one.
 const JPEG_HEAD = Buffer.from([
   0xff, 0xd8, 0xff, 0xe0, 0x00, 0x10, 0x4a, 0x46, 0x49, 0x46, 0x00, 0x01, 0x01, 0x00, 0x00, 0x01, 0x00, 0x01, 0x00,
   0x00,
 ]);
-
-const CRC_TABLE = Array.from({ length: 256 }, (_, n) => {
-  let c = n;
-  for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-  return c >>> 0;
-});
-
-function crc32(bytes: Buffer): number {
-  let c = 0xffffffff;
-  for (const byte of bytes) c = (CRC_TABLE[(c ^ byte) & 0xff] ?? 0) ^ (c >>> 8);
-  return (c ^ 0xffffffff) >>> 0;
-}
-
-function pngChunk(type: string, data: Buffer): Buffer {
-  const length = Buffer.alloc(4);
-  length.writeUInt32BE(data.length);
-  const body = Buffer.concat([Buffer.from(type, 'latin1'), data]);
-  const crc = Buffer.alloc(4);
-  crc.writeUInt32BE(crc32(body));
-  return Buffer.concat([length, body, crc]);
-}
 
 /** A valid PNG header declaring width × height (8-bit RGB), with a few bytes of pixel data. */
 function pngBomb(width: number, height: number): Buffer {
@@ -506,7 +461,7 @@ describe('broken multipart bodies', () => {
           ['reference', 'MP-1'],
           ['name', 'M'],
         ],
-        'other',
+        { boundary: 'other' },
       ),
       MULTIPART_TYPE,
     ],

@@ -7,6 +7,7 @@ import { buildApp } from '../../src/app.js';
 import { createMemoryDb, type Dataset, TenantStore } from '../../src/core/store.js';
 import type { ValomniaData } from '../../src/vendors/valomnia/model.js';
 import { testApp } from '../helpers/app.js';
+import { BOUNDARY, MULTIPART_TYPE, multipart, type Part } from '../helpers/multipart.js';
 import {
   ContractValidator,
   entriesOf,
@@ -149,28 +150,11 @@ type Body =
   | { kind: 'multipart'; fields: Record<string, string> | [string, string][]; files?: FilePart[] }
   | { kind: 'raw'; contentType: string; payload: string | Buffer };
 
-const BOUNDARY = '----pos-sandbox-contract';
-
 function multipartPayload(fields: Record<string, string> | [string, string][], files: FilePart[] = []): Buffer {
-  const chunks: Buffer[] = [];
-  for (const [name, value] of Array.isArray(fields) ? fields : Object.entries(fields)) {
-    chunks.push(
-      Buffer.from(`--${BOUNDARY}\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${value}\r\n`, 'utf8'),
-    );
-  }
-  for (const file of files) {
-    chunks.push(
-      Buffer.from(
-        `--${BOUNDARY}\r\nContent-Disposition: form-data; name="${file.field}"; filename="${file.filename}"\r\n` +
-          `Content-Type: ${file.type}\r\n\r\n`,
-        'utf8',
-      ),
-      file.bytes,
-      Buffer.from('\r\n'),
-    );
-  }
-  chunks.push(Buffer.from(`--${BOUNDARY}--\r\n`));
-  return Buffer.concat(chunks);
+  return multipart([
+    ...(Array.isArray(fields) ? fields : Object.entries(fields)),
+    ...files.map((file): Part => [file.field, file.bytes, file.filename, file.type]),
+  ]);
 }
 
 function encodeBody(body: Body): { contentType: string; payload: string | Buffer } {
@@ -182,7 +166,7 @@ function encodeBody(body: Body): { contentType: string; payload: string | Buffer
       };
     case 'multipart':
       return {
-        contentType: `multipart/form-data; boundary=${BOUNDARY}`,
+        contentType: MULTIPART_TYPE,
         payload: multipartPayload(body.fields, body.files),
       };
     case 'raw':
@@ -344,7 +328,7 @@ const freshLogin = (what: string) => `contract-${++loginCounter}-${what}@example
 const FORGED_ID = '0123456789ABCDEF0123456789ABCDEF';
 const BROKEN_MULTIPART: Body = {
   kind: 'raw',
-  contentType: `multipart/form-data; boundary=${BOUNDARY}`,
+  contentType: MULTIPART_TYPE,
   payload: `--${BOUNDARY}\r\nContent-Disposition: form-data; name="reference"\r\n\r\nNC-TRUNCATED`,
 };
 const TOO_MANY_PARTS: Body = {

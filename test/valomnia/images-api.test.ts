@@ -3,6 +3,7 @@ import sharp from 'sharp';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { makeImage } from '../../src/vendors/valomnia/images.js';
 import { testApp } from '../helpers/app.js';
+import { MULTIPART_TYPE, multipart } from '../helpers/multipart.js';
 import { DOCS_LOGIN, type ValomniaSession, valomniaLogin } from '../helpers/valomnia.js';
 
 /**
@@ -109,26 +110,6 @@ async function expectDecodes(bytes: Buffer, format: Format, width: number, heigh
 // ---------------------------------------------------------------------------------------------
 // Requests.
 
-const BOUNDARY = '----valomniaImagesTest7MA4YWxkTrZu0gW';
-
-type Part = [name: string, value: string] | [name: string, bytes: Buffer, fileName: string];
-
-/** A multipart/form-data body, built by hand. */
-function multipart(parts: Part[]): Buffer {
-  const chunks: Buffer[] = [];
-  for (const [name, value, fileName] of parts) {
-    const disposition =
-      fileName === undefined
-        ? `Content-Disposition: form-data; name="${name}"\r\n\r\n`
-        : `Content-Disposition: form-data; name="${name}"; filename="${fileName}"\r\nContent-Type: application/octet-stream\r\n\r\n`;
-    chunks.push(Buffer.from(`--${BOUNDARY}\r\n${disposition}`, 'utf8'));
-    chunks.push(typeof value === 'string' ? Buffer.from(value, 'utf8') : value);
-    chunks.push(Buffer.from('\r\n'));
-  }
-  chunks.push(Buffer.from(`--${BOUNDARY}--\r\n`));
-  return Buffer.concat(chunks);
-}
-
 let app: FastifyInstance;
 let session: ValomniaSession;
 
@@ -175,7 +156,7 @@ async function writeWithImage(
     headers: {
       cookie: session.cookie,
       host: HOST,
-      'content-type': `multipart/form-data; boundary=${BOUNDARY}`,
+      'content-type': MULTIPART_TYPE,
       ...headers,
     },
     payload: multipart([...Object.entries(fields), ['imageFile', image, fileName]]),

@@ -11,6 +11,7 @@ import {
   storedImageName,
   UnsupportedImageError,
 } from '../../src/vendors/valomnia/images.js';
+import { pngChunk } from '../helpers/png.js';
 
 /**
  * Customer images: formats told by their bytes, variants that are real resized copies in the
@@ -260,29 +261,6 @@ describe('BMP decoding', () => {
 });
 
 /** Crafted files whose header declares a huge image over a few bytes of data. */
-const CRC_TABLE = Array.from({ length: 256 }, (_, n) => {
-  let c = n;
-  for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-  return c >>> 0;
-});
-
-/** PNG's CRC-32 of `bytes`. */
-function crc32(bytes: Buffer): number {
-  let c = 0xffffffff;
-  for (const byte of bytes) c = (CRC_TABLE[(c ^ byte) & 0xff] ?? 0) ^ (c >>> 8);
-  return (c ^ 0xffffffff) >>> 0;
-}
-
-/** One PNG chunk, CRC included. */
-function pngChunk(type: string, data: Buffer): Buffer {
-  const body = Buffer.concat([Buffer.from(type, 'latin1'), data]);
-  const length = Buffer.alloc(4);
-  length.writeUInt32BE(data.length);
-  const crc = Buffer.alloc(4);
-  crc.writeUInt32BE(crc32(body));
-  return Buffer.concat([length, body, crc]);
-}
-
 const BOMBS: Record<ImageFormat, (width: number, height: number) => Buffer> = {
   png: (width, height) => {
     const ihdr = Buffer.alloc(13);

@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { makeImage } from '../../src/vendors/valomnia/images.js';
 import { testApp } from '../helpers/app.js';
+import { MULTIPART_TYPE, multipart, type Part } from '../helpers/multipart.js';
 import { DOCS_LOGIN, form, type ValomniaSession, valomniaLogin } from '../helpers/valomnia.js';
 
 /**
@@ -17,8 +18,6 @@ const LOGINS = [DOCS_LOGIN, ALICE, BOB, 'carol@example.com', 'dave@example.com',
 const DOCS_DIRECTORY = 'entity1-1450169988465';
 const JSON_TYPE = 'application/json; charset=utf-8';
 const FORM_TYPE = 'application/x-www-form-urlencoded';
-const BOUNDARY = '----valomniaIsolation3c2b1a';
-const MULTIPART_TYPE = `multipart/form-data; boundary=${BOUNDARY}`;
 const UNAUTHORIZED = {
   error: 'unauthorized',
   error_description: 'Full authentication is required to access this resource',
@@ -28,24 +27,6 @@ const NOT_FOUND_PATH = { error: 'not_found', error_description: "The requested r
 
 function customerNotFound(id: string | number) {
   return { error: 'not_found', error_description: `The customer with the id ${id} doesn't exist.` };
-}
-
-type Part = [name: string, value: string] | [name: string, bytes: Buffer, fileName: string];
-
-/** A multipart/form-data body, built by hand. */
-function multipart(parts: Part[]): Buffer {
-  const chunks: Buffer[] = [];
-  for (const [name, value, fileName] of parts) {
-    const disposition =
-      fileName === undefined
-        ? `Content-Disposition: form-data; name="${name}"\r\n\r\n`
-        : `Content-Disposition: form-data; name="${name}"; filename="${fileName}"\r\nContent-Type: image/png\r\n\r\n`;
-    chunks.push(Buffer.from(`--${BOUNDARY}\r\n${disposition}`));
-    chunks.push(typeof value === 'string' ? Buffer.from(value) : value);
-    chunks.push(Buffer.from('\r\n'));
-  }
-  chunks.push(Buffer.from(`--${BOUNDARY}--\r\n`));
-  return Buffer.concat(chunks);
 }
 
 type Json = Record<string, unknown>;
@@ -92,7 +73,8 @@ function createMultipart(session: ValomniaSession, parts: Part[], url = '/api/v1
     method: 'POST',
     url,
     headers: { cookie: session.cookie, 'content-type': MULTIPART_TYPE, host: 'iso.test' },
-    payload: multipart(parts),
+    // The file parts say image/png whatever the image: the server reads the bytes.
+    payload: multipart(parts, { fileType: 'image/png' }),
   });
 }
 
