@@ -5,7 +5,14 @@ import { makeImage } from '../../src/vendors/valomnia/images.js';
 import { testApp } from '../helpers/app.js';
 import { BOUNDARY, MULTIPART_TYPE, multipart, type Part, partHead } from '../helpers/multipart.js';
 import { pngChunk } from '../helpers/png.js';
-import { DOCS_LOGIN, form, type ValomniaSession, valomniaLogin } from '../helpers/valomnia.js';
+import {
+  advanceClock,
+  DOCS_LOGIN,
+  form,
+  freezeClock,
+  type ValomniaSession,
+  valomniaLogin,
+} from '../helpers/valomnia.js';
 
 /**
  * Requests Valomnia's API must refuse without changing the tenant: unknown and repeated
@@ -164,21 +171,11 @@ function expectRefusal(
   expect(res.json()).toEqual(body);
 }
 
-async function freeze(login: string = DOCS_LOGIN): Promise<void> {
-  const res = await app.inject({
-    method: 'POST',
-    url: `/__admin/tenants/valomnia/${login}/clock/freeze`,
-    headers: { 'content-type': 'application/json' },
-    payload: { at: FROZEN_MS },
-  });
-  expect(res.statusCode).toBe(200);
-}
-
 /** The docs tenant as seeded, its clock frozen at FROZEN_MS, and a fresh session. */
 async function freshTenant(): Promise<void> {
   const reset = await app.inject({ method: 'POST', url: `/__admin/tenants/valomnia/${DOCS_LOGIN}/reset` });
   expect(reset.statusCode).toBe(200);
-  await freeze();
+  await freezeClock(app, DOCS_LOGIN, FROZEN_MS);
   session = await valomniaLogin(app);
 }
 
@@ -834,13 +831,7 @@ describe('sessions that are not live', () => {
 
   it('a session idle for 31 minutes of the tenant clock: 401, nothing written', async () => {
     const before = await snapshot();
-    const advance = await app.inject({
-      method: 'POST',
-      url: `/__admin/tenants/valomnia/${DOCS_LOGIN}/clock/advance`,
-      headers: { 'content-type': 'application/json' },
-      payload: { seconds: 31 * 60 },
-    });
-    expect(advance.statusCode).toBe(200);
+    await advanceClock(app, DOCS_LOGIN, 31 * 60);
     expectRefusal(await postForm('/api/v1.0/customers', form({ reference: 'LATE', name: 'Late' })), 401, UNAUTHORIZED);
     expectRefusal(
       await postMultipart(

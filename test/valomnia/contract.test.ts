@@ -25,7 +25,7 @@ import {
   type SpecOperation,
   specFile,
 } from '../helpers/openapi.js';
-import { DOCS_LOGIN, form, valomniaLogin } from '../helpers/valomnia.js';
+import { advanceClock, DOCS_LOGIN, form, valomniaLogin } from '../helpers/valomnia.js';
 
 /**
  * openapi/valomnia.yaml against the running code: the document is valid OpenAPI 3.1, its
@@ -1917,12 +1917,7 @@ async function run(box: Sandbox, exchange: Exchange, op: SpecOperation): Promise
       break;
     case 'expired': {
       headers.cookie = session ?? '';
-      const advance = await app.inject({
-        method: 'POST',
-        url: `/__admin/tenants/valomnia/${encodeURIComponent(username.toLowerCase())}/clock/advance`,
-        payload: { seconds: 30 * 60 + 1 },
-      });
-      expect(advance.statusCode, advance.body).toBe(200);
+      await advanceClock(app, username.toLowerCase(), 30 * 60 + 1);
       break;
     }
     case 'none':

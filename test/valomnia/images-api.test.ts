@@ -4,7 +4,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { makeImage } from '../../src/vendors/valomnia/images.js';
 import { testApp } from '../helpers/app.js';
 import { MULTIPART_TYPE, multipart } from '../helpers/multipart.js';
-import { DOCS_LOGIN, type ValomniaSession, valomniaLogin } from '../helpers/valomnia.js';
+import { DOCS_LOGIN, freezeClock, type ValomniaSession, valomniaLogin } from '../helpers/valomnia.js';
 
 /**
  * Customer images through the API: `imageFile` on create, update and upsert, for each format the
@@ -130,17 +130,6 @@ beforeEach(async () => {
 
 type Json = Record<string, unknown>;
 
-/** Freezes the docs tenant's clock at `ms` (epoch milliseconds). */
-async function freezeAt(ms: number, login: string = DOCS_LOGIN): Promise<void> {
-  const res = await app.inject({
-    method: 'POST',
-    url: `/__admin/tenants/valomnia/${login}/clock/freeze`,
-    headers: { 'content-type': 'application/json' },
-    payload: { at: ms },
-  });
-  expect(res.statusCode, res.body).toBe(200);
-}
-
 /** A multipart write with `imageFile`; answers the response as parsed JSON, checking the status. */
 async function writeWithImage(
   url: string,
@@ -231,7 +220,7 @@ describe.each(FORMATS)('a %s imageFile', (format) => {
 
   it('on create: the logo is <origin>/<upload dir>/photoCustomer/<clock ms>_<name>, served with its variants', async () => {
     const T = 1_714_557_600_123;
-    await freezeAt(T);
+    await freezeClock(app, DOCS_LOGIN, T);
     const image = await makeImage(640, 480, format);
     const created = await writeWithImage(
       '/api/v1.0/customers',
@@ -259,7 +248,7 @@ describe.each(FORMATS)('a %s imageFile', (format) => {
 
   it('on update: a tall image replaces the old one, whose files are then gone', async () => {
     const T1 = 1_714_557_600_000;
-    await freezeAt(T1);
+    await freezeClock(app, DOCS_LOGIN, T1);
     const first = await makeImage(60, 40, format);
     const created = await writeWithImage(
       '/api/v1.0/customers',
@@ -273,7 +262,7 @@ describe.each(FORMATS)('a %s imageFile', (format) => {
     await expectServed(`${T1}_first.${ext}`, first, format, 60, 40);
 
     const T2 = T1 + 5_000;
-    await freezeAt(T2);
+    await freezeClock(app, DOCS_LOGIN, T2);
     const second = await makeImage(120, 360, format);
     const updated = await writeWithImage(`/api/v1.0/customers/${created.id}`, 200, {}, second, `second.${ext}`);
     expect(updated.id).toBe(created.id);
@@ -285,7 +274,7 @@ describe.each(FORMATS)('a %s imageFile', (format) => {
 
   it('on upsert: creating a new reference and then updating it', async () => {
     const T1 = 1_714_557_700_001;
-    await freezeAt(T1);
+    await freezeClock(app, DOCS_LOGIN, T1);
     const wide = await makeImage(1000, 10, format);
     const created = await writeWithImage(
       '/api/v1.0/customers/reference/UP-1',
@@ -299,7 +288,7 @@ describe.each(FORMATS)('a %s imageFile', (format) => {
     await expectServed(`${T1}_wide.${ext}`, wide, format, 1000, 10);
 
     const T2 = T1 + 60_000;
-    await freezeAt(T2);
+    await freezeClock(app, DOCS_LOGIN, T2);
     const square = await makeImage(301, 301, format);
     const updated = await writeWithImage('/api/v1.0/customers/reference/UP-1', 201, {}, square, `square.${ext}`);
     expect(updated.id).toBe(created.id);
@@ -320,7 +309,7 @@ describe('the stored file name', () => {
     ['a%2F..%2Fb.png', /b\.png$/],
   ])('%s is made URL-safe, one segment under photoCustomer, and is served', async (fileName, shape) => {
     const T = 1_714_557_800_042;
-    await freezeAt(T);
+    await freezeClock(app, DOCS_LOGIN, T);
     const image = await makeImage(40, 30, 'png');
     const created = await writeWithImage(
       '/api/v1.0/customers',
@@ -341,7 +330,7 @@ describe('the stored file name', () => {
 
   it('the logo follows X-Forwarded-Proto https', async () => {
     const T = 1_714_557_800_500;
-    await freezeAt(T);
+    await freezeClock(app, DOCS_LOGIN, T);
     const image = await makeImage(20, 20, 'gif');
     const created = await writeWithImage(
       '/api/v1.0/customers',
@@ -357,7 +346,7 @@ describe('the stored file name', () => {
 
 describe("the image files' lifetime", () => {
   async function uploadOne(reference: string, T: number): Promise<{ id: number; name: string }> {
-    await freezeAt(T);
+    await freezeClock(app, DOCS_LOGIN, T);
     const image = await makeImage(50, 50, 'png');
     const created = await writeWithImage(
       '/api/v1.0/customers',
@@ -374,7 +363,7 @@ describe("the image files' lifetime", () => {
 
   it('replacing the seeded logo of customer 256 removes its files from the tenant', async () => {
     const T = 1_714_557_900_000;
-    await freezeAt(T);
+    await freezeClock(app, DOCS_LOGIN, T);
     expect((await get(`${PHOTOS}/${SEEDED_LOGO}`, session)).statusCode).toBe(200);
     const image = await makeImage(80, 80, 'jpeg');
     const updated = await writeWithImage('/api/v1.0/customers/256', 200, {}, image, 'new.jpg');

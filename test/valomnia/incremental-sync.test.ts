@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testApp } from '../helpers/app.js';
+import { advanceClock, freezeClock } from '../helpers/valomnia.js';
 
 /**
  * A Valomnia client's incremental sync, run by a plain HTTP client over a real socket: a full
@@ -74,16 +75,6 @@ async function write(cookie: string, method: string, path: string, fields?: Reco
   return { status: res.status, body: JSON.parse(text) as Customer };
 }
 
-async function clock(login: string, action: string, body: object = {}): Promise<string> {
-  const res = await fetch(`${base}/__admin/tenants/valomnia/${login}/clock/${action}`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(body),
-  });
-  expect(res.status).toBe(200);
-  return ((await res.json()) as { now: string }).now;
-}
-
 async function clockNow(login: string): Promise<string> {
   const res = await fetch(`${base}/__admin/tenants/valomnia/${login}/clock`);
   expect(res.status).toBe(200);
@@ -151,7 +142,7 @@ describe('incremental sync over lastUpdated_gte', () => {
 
   it('a full sync, then two rounds of writes each picked up exactly by the next sync', async () => {
     // The clock is frozen before the login: a session lives on the tenant's clock.
-    await clock(USER, 'freeze', { at: '2030-05-01T08:00:00Z' });
+    await freezeClock(base, USER, '2030-05-01T08:00:00Z');
     const cookie = await login(USER);
 
     // Full sync from the epoch: the whole tenant, each record once.
@@ -165,7 +156,7 @@ describe('incremental sync over lastUpdated_gte', () => {
     const untouched = childless(local);
     let serial = 0;
     const round = async (updateIds: number[], deleteId: number) => {
-      const now = seconds(await clock(USER, 'advance', { seconds: 60 }));
+      const now = seconds(await advanceClock(base, USER, 60));
       const changed = new Set<number>();
       for (let i = 0; i < 3; i += 1) {
         serial += 1;
@@ -192,7 +183,7 @@ describe('incremental sync over lastUpdated_gte', () => {
       expect(deleted.status).toBe(200);
       expect(deleted.body).toEqual({ success: 'true', success_description: 'Instance deleted successfully' });
       // The sync starts a minute after the writes.
-      await clock(USER, 'advance', { seconds: 60 });
+      await advanceClock(base, USER, 60);
       return changed;
     };
 
@@ -244,13 +235,13 @@ describe('date bounds with a fraction of a second', () => {
 
   beforeAll(async () => {
     // Written on a clock with a fraction: stored in whole seconds (10 and 11), not rounded up.
-    await clock(USER, 'freeze', { at: '2031-01-01T00:00:10.789Z' });
+    await freezeClock(base, USER, '2031-01-01T00:00:10.789Z');
     cookie = await login(USER);
     const a = await write(cookie, 'POST', '/api/v1.0/customers', { reference: 'FRAC-A', name: 'Early' });
     expect(a.status).toBe(201);
     expect(a.body.dateCreated).toBe('2031-01-01T00:00:10Z');
     expect(a.body.lastUpdated).toBe('2031-01-01T00:00:10Z');
-    await clock(USER, 'advance', { seconds: 1 });
+    await advanceClock(base, USER, 1);
     const b = await write(cookie, 'POST', '/api/v1.0/customers', { reference: 'FRAC-B', name: 'Late' });
     expect(b.body.dateCreated).toBe('2031-01-01T00:00:11Z');
     early = a.body.id;
@@ -300,7 +291,7 @@ describe('date bounds with a fraction of a second', () => {
     expect(since).toBe('2031-01-01T00:00:11.789Z');
     expect(await selected({ lastUpdated_gte: since })).toEqual([]);
     expect(await selected({ lastUpdated_gt: since })).toEqual([]);
-    await clock(USER, 'advance', { seconds: 0.5 });
+    await advanceClock(base, USER, 0.5);
     const c = await write(cookie, 'POST', '/api/v1.0/customers', { reference: 'FRAC-C', name: 'After' });
     expect(c.body.lastUpdated).toBe('2031-01-01T00:00:12Z');
     expect(await selected({ lastUpdated_gte: since })).toEqual([c.body.id]);

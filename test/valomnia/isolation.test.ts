@@ -3,7 +3,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { makeImage } from '../../src/vendors/valomnia/images.js';
 import { testApp } from '../helpers/app.js';
 import { MULTIPART_TYPE, multipart, type Part } from '../helpers/multipart.js';
-import { DOCS_LOGIN, form, type ValomniaSession, valomniaLogin } from '../helpers/valomnia.js';
+import { DOCS_LOGIN, form, freezeClock, type ValomniaSession, valomniaLogin } from '../helpers/valomnia.js';
 
 /**
  * Valomnia's tenants under concurrency and side by side: concurrent creates and upserts (ids,
@@ -48,16 +48,6 @@ beforeEach(async () => {
     expect([204, 404]).toContain(res.statusCode);
   }
 });
-
-async function freeze(login: string, ms: number, on: FastifyInstance = app): Promise<void> {
-  const res = await on.inject({
-    method: 'POST',
-    url: `/__admin/tenants/valomnia/${login}/clock/freeze`,
-    headers: { 'content-type': 'application/json' },
-    payload: { at: ms },
-  });
-  expect(res.statusCode, res.body).toBe(200);
-}
 
 function create(session: ValomniaSession, fields: Record<string, string>, on: FastifyInstance = app) {
   return on.inject({
@@ -249,7 +239,7 @@ describe('concurrent writes in one tenant', () => {
 
   it('concurrent creates with images of one reference: one 201, one stored image', async () => {
     const T = 1_714_600_000_000;
-    await freeze(DOCS_LOGIN, T);
+    await freezeClock(app, DOCS_LOGIN, T);
     const session = await valomniaLogin(app);
     const images = await Promise.all(Array.from({ length: 10 }, (_, i) => makeImage(20 + i, 20, 'png')));
     const answers = await Promise.all(
@@ -285,7 +275,7 @@ describe('concurrent writes in one tenant', () => {
 
   it('concurrent creates with images of one reference and one file name: only one name is taken', async () => {
     const T = 1_714_600_100_000;
-    await freeze(DOCS_LOGIN, T);
+    await freezeClock(app, DOCS_LOGIN, T);
     const session = await valomniaLogin(app);
     const image = await makeImage(24, 24, 'png');
     const answers = await Promise.all(
@@ -383,8 +373,8 @@ describe('tenants side by side (docs dataset: one organization, one upload direc
 
   it("images: B's session cannot fetch A's logo, though both share the upload directory", async () => {
     const T = 1_714_600_200_000;
-    await freeze(ALICE, T);
-    await freeze(BOB, T);
+    await freezeClock(app, ALICE, T);
+    await freezeClock(app, BOB, T);
     const alice = await valomniaLogin(app, ALICE);
     const bob = await valomniaLogin(app, BOB);
     const aliceImage = await makeImage(30, 20, 'png');
@@ -448,7 +438,7 @@ describe('tenants side by side (docs dataset: one organization, one upload direc
   it('several docs tenants uploading one file name at one frozen ms all get different stored names', async () => {
     const T = 1_714_600_300_000;
     const logins = [ALICE, BOB, 'carol@example.com', 'dave@example.com', 'erin@example.com'];
-    for (const login of logins) await freeze(login, T);
+    for (const login of logins) await freezeClock(app, login, T);
     const sessions = await Promise.all(logins.map((login) => valomniaLogin(app, login)));
     const images = await Promise.all(logins.map((_, i) => makeImage(10 + i, 10, 'png')));
     const answers = await Promise.all(
@@ -504,7 +494,7 @@ describe('tenants side by side (docs dataset: one organization, one upload direc
   });
 
   it("each tenant has its own clock: freezing A's does not move B's", async () => {
-    await freeze(ALICE, Date.parse('2020-01-02T03:04:05.678Z'));
+    await freezeClock(app, ALICE, Date.parse('2020-01-02T03:04:05.678Z'));
     const alice = await valomniaLogin(app, ALICE);
     const bob = await valomniaLogin(app, BOB);
     const a = await create(alice, { reference: 'CLOCK', name: 'A' });
@@ -515,8 +505,8 @@ describe('tenants side by side (docs dataset: one organization, one upload direc
 
   it("the control API's reset and delete of A leave B untouched", async () => {
     const T = 1_714_600_400_000;
-    await freeze(ALICE, T);
-    await freeze(BOB, T);
+    await freezeClock(app, ALICE, T);
+    await freezeClock(app, BOB, T);
     const alice = await valomniaLogin(app, ALICE);
     const bob = await valomniaLogin(app, BOB);
     for (const [session, who] of [
@@ -564,8 +554,8 @@ describe('tenants side by side (demo dataset: an organization and upload directo
 
   it("each tenant's uploads live in its own directory; B's session cannot fetch A's", async () => {
     const T = 1_714_600_500_000;
-    await freeze(ALICE, T, demo);
-    await freeze(BOB, T, demo);
+    await freezeClock(demo, ALICE, T);
+    await freezeClock(demo, BOB, T);
     const alice = await valomniaLogin(demo, ALICE);
     const bob = await valomniaLogin(demo, BOB);
     const image = await makeImage(40, 40, 'bmp');

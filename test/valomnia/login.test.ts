@@ -2,6 +2,7 @@ import { request as httpRequest } from 'node:http';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testApp } from '../helpers/app.js';
+import { advanceClock, freezeClock } from '../helpers/valomnia.js';
 
 /**
  * Valomnia's session login over real sockets, as the vendor's page and its public clients use it:
@@ -173,11 +174,6 @@ async function admin(base: string, method: string, path: string, body?: object):
     headers: body === undefined ? {} : { 'content-type': 'application/json' },
     ...(body === undefined ? {} : { body: JSON.stringify(body) }),
   });
-}
-
-async function clock(base: string, login: string, action: string, body: object = {}): Promise<void> {
-  const res = await admin(base, 'POST', `/tenants/valomnia/${login}/clock/${action}`, body);
-  expect(res.status).toBe(200);
 }
 
 /** Checks a login answer: 302 to ajaxSuccess, one well-formed session cookie, no body. Returns the id. */
@@ -464,20 +460,20 @@ describe('sessions', () => {
 describe('idle expiry on the tenant clock', () => {
   it('a request within 30 minutes renews the session; 31 idle minutes end it', async () => {
     const user = 'expiry.user@example.com';
-    await clock(docs, user, 'freeze', { at: '2026-02-01T10:00:00Z' });
+    await freezeClock(docs, user, '2026-02-01T10:00:00Z');
     const token = await login(docs, user);
-    await clock(docs, user, 'advance', { seconds: 29 * 60 });
+    await advanceClock(docs, user, 29 * 60);
     expect((await customers(docs, cookie(token))).status).toBe(200);
-    await clock(docs, user, 'advance', { seconds: 29 * 60 });
+    await advanceClock(docs, user, 29 * 60);
     // 58 minutes after the login: alive, as the request above renewed it. ajaxSuccess renews too.
     expect((await ajaxSuccess(docs, token)).token).toBe(token);
-    await clock(docs, user, 'advance', { seconds: 29 * 60 });
+    await advanceClock(docs, user, 29 * 60);
     expect((await customers(docs, bearer(token))).status).toBe(200);
-    await clock(docs, user, 'advance', { seconds: 31 * 60 });
+    await advanceClock(docs, user, 31 * 60);
     await expectUnauthorized(await customers(docs, cookie(token)));
     await expectUnauthorized(await call(docs, SUCCESS, { headers: cookie(token) }));
     // Once ended it stays ended, even with the clock moved back.
-    await clock(docs, user, 'advance', { seconds: -31 * 60 });
+    await advanceClock(docs, user, -31 * 60);
     await expectUnauthorized(await customers(docs, cookie(token)));
     // A fresh login works on the same clock.
     expect((await customers(docs, cookie(await login(docs, user)))).status).toBe(200);
@@ -486,14 +482,14 @@ describe('idle expiry on the tenant clock', () => {
   it("another tenant's clock does not touch the session", async () => {
     const mine = 'clock.mine@example.com';
     const theirs = 'clock.theirs@example.com';
-    await clock(docs, mine, 'freeze', { at: '2026-03-01T08:00:00Z' });
-    await clock(docs, theirs, 'freeze', { at: '2026-03-01T08:00:00Z' });
+    await freezeClock(docs, mine, '2026-03-01T08:00:00Z');
+    await freezeClock(docs, theirs, '2026-03-01T08:00:00Z');
     const myToken = await login(docs, mine);
     const theirToken = await login(docs, theirs);
-    await clock(docs, theirs, 'advance', { seconds: 2 * 60 * 60 });
+    await advanceClock(docs, theirs, 2 * 60 * 60);
     expect((await customers(docs, cookie(myToken))).status).toBe(200);
     await expectUnauthorized(await customers(docs, cookie(theirToken)));
-    await clock(docs, mine, 'advance', { seconds: 31 * 60 });
+    await advanceClock(docs, mine, 31 * 60);
     await expectUnauthorized(await customers(docs, cookie(myToken)));
   });
 });
@@ -520,7 +516,7 @@ describe('tenants behind logins', () => {
     expect(await referenceStatus(docs, upperToken, 'CASE-4')).toBe(404);
 
     // The control API reaches the same tenant by either spelling.
-    await clock(docs, mixed, 'freeze', { at: '2026-04-01T12:34:56Z' });
+    await freezeClock(docs, mixed, '2026-04-01T12:34:56Z');
     const seen = (await (await admin(docs, 'GET', `/tenants/valomnia/${lower}/clock`)).json()) as {
       now: string;
       frozen: boolean;
@@ -551,7 +547,7 @@ describe('tenants behind logins', () => {
 
   it('a tenant reset keeps the session of a tenant whose clock was frozen in the past', async () => {
     const user = 'reset.frozen@example.com';
-    await clock(docs, user, 'freeze', { at: '2020-01-01T00:00:00Z' });
+    await freezeClock(docs, user, '2020-01-01T00:00:00Z');
     const token = await login(docs, user);
     const created = await createCustomer(docs, token, 'RESET-F');
     expect(created.dateCreated).toBe('2020-01-01T00:00:00Z');

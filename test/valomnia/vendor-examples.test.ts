@@ -3,7 +3,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { makeImage } from '../../src/vendors/valomnia/images.js';
 import { testApp } from '../helpers/app.js';
 import { readGolden } from '../helpers/golden.js';
-import { DOCS_LOGIN, valomniaLogin } from '../helpers/valomnia.js';
+import { DOCS_LOGIN, freezeClock, valomniaLogin } from '../helpers/valomnia.js';
 
 // Every example of Valomnia's two customer pages (valomnia-customers-reference.txt and
 // valomnia-customers-list.txt), replayed against a tenant of the docs dataset, whose customer 256
@@ -94,15 +94,6 @@ async function multipartBody(fields: Record<string, string>, file?: FilePart) {
 async function postMultipart(url: string, fields: Record<string, string>, file?: FilePart) {
   const { payload, contentType } = await multipartBody(fields, file);
   return app.inject({ method: 'POST', url, headers: { cookie, host: HOST, 'content-type': contentType }, payload });
-}
-
-async function freezeClock(at: string) {
-  const res = await app.inject({
-    method: 'POST',
-    url: `/__admin/tenants/valomnia/${DOCS_LOGIN}/clock/freeze`,
-    payload: { at },
-  });
-  expect(res.statusCode, res.body).toBe(200);
 }
 
 describe('11.2 show', () => {
@@ -204,7 +195,7 @@ const CREATE_FIELDS = {
 describe('11.3 create and 11.6 delete', () => {
   it('deletes 256, then creates the sample again: 201, the sample but for the new id and logo name', async () => {
     const created = '2015-12-17T23:00:00Z';
-    await freezeClock(created);
+    await freezeClock(app, DOCS_LOGIN, created);
 
     const deleted = await del(`${API}/customers/256`);
     expect(deleted.statusCode).toBe(200);
@@ -233,7 +224,7 @@ describe('11.3 create and 11.6 delete', () => {
 
 describe('11.4 update and 11.5 upsert', () => {
   it('updates currency and region: 200, the update sample', async () => {
-    await freezeClock('2016-08-16T09:02:13Z');
+    await freezeClock(app, DOCS_LOGIN, '2016-08-16T09:02:13Z');
     const res = await postForm(`${API}/customers/256`, { currency: 'USD', regionId: '2' });
     expect(res.statusCode, res.body).toBe(200);
     expectJson(res.body, sample('customer-updated'));
@@ -242,7 +233,7 @@ describe('11.4 update and 11.5 upsert', () => {
 
   it('upserts the existing reference NC-3: 201, the upsert sample, lastUpdated the frozen clock', async () => {
     // The sample's lastUpdated is 2015-12-17T23:00:00Z: the clock at the upsert.
-    await freezeClock('2015-12-17T23:00:00Z');
+    await freezeClock(app, DOCS_LOGIN, '2015-12-17T23:00:00Z');
     const res = await postForm(`${API}/customers/reference/NC-3`, {
       billWithParent: 'false',
       regionId: '3',
@@ -255,7 +246,7 @@ describe('11.4 update and 11.5 upsert', () => {
   });
 
   it('upserts a new reference: 201, a new customer with the next id', async () => {
-    await freezeClock('2016-09-01T10:00:00Z');
+    await freezeClock(app, DOCS_LOGIN, '2016-09-01T10:00:00Z');
     const res = await postForm(`${API}/customers/reference/NC-4`, { name: 'Bijouterie Roux' });
     expect(res.statusCode, res.body).toBe(201);
     const body = JSON.parse(res.body);
@@ -450,7 +441,7 @@ describe('documented failures of create, update and upsert: exact answers, nothi
 
   it('the images of failed writes are not kept', async () => {
     const png = await makeImage(10, 10, 'png');
-    await freezeClock('2016-09-01T10:00:00Z');
+    await freezeClock(app, DOCS_LOGIN, '2016-09-01T10:00:00Z');
     const res = await postMultipart(
       `${API}/customers`,
       { reference: 'NC-9', name: 'x', currency: 'GBP' },
