@@ -1,9 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { dereference } from '@readme/openapi-parser';
+import { compileErrors, dereference, validate } from '@readme/openapi-parser';
 import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
+import { expect } from 'vitest';
 import { parse } from 'yaml';
+import { buildApp } from '../../src/app.js';
+import { createMemoryDb, TenantStore } from '../../src/core/store.js';
 import { parseXmlDocument, type XmlElement } from '../../src/core/xml-parse.js';
+import { testApp } from './app.js';
 
 /**
  * Reading the contracts under openapi/ and checking real answers against them: JSON with Ajv
@@ -105,6 +109,214 @@ export function routeVendor(url: string): 'imonggo' | 'valomnia' | null {
   if (/^\/api\/v[0-9]/.test(url)) return null;
   if (/^\/api(\/|$)/.test(url)) return 'imonggo';
   return 'valomnia';
+}
+
+/** An operation's name in test titles and maps: "GET /api/customers.xml". */
+export function opKey(op: { method: string; path: string }): string {
+  return `${op.method} ${op.path}`;
+}
+
+/** A vendor's contract ready to check answers: dereferenced, its validator, its operations by opKey. */
+export interface LoadedContract {
+  spec: JsonObject;
+  validator: ContractValidator;
+  operations: Map<string, SpecOperation>;
+}
+
+export async function loadContract(vendor: string): Promise<LoadedContract> {
+  const spec = await loadDereferencedSpec(vendor);
+  return {
+    spec,
+    validator: new ContractValidator(spec),
+    operations: new Map(operationsOf(spec).map((op) => [opKey(op), op])),
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Checks every contract test makes of its document
+
+/** Asserts the vendor's contract is valid OpenAPI 3.1, without warnings. */
+export async function expectValidDocument(vendor: string): Promise<void> {
+  expect(loadSpec(vendor).openapi).toMatch(/^3\.1\.\d+$/);
+  const result = await validate(loadSpec(vendor) as never);
+  expect(result.valid, result.valid ? '' : compileErrors(result)).toBe(true);
+  expect(result.warnings).toEqual([]);
+}
+
+/** Asserts the app serves the contract file, byte for byte, at /openapi/<vendor>.yaml. */
+export async function expectServedAsWritten(vendor: string): Promise<void> {
+  const app = await testApp();
+  const answer = await app.inject({ url: `/openapi/${vendor}.yaml` });
+  await app.close();
+  expect(answer.statusCode).toBe(200);
+  expect(answer.body).toBe(readFileSync(specFile(vendor), 'utf8'));
+}
+
+/** Asserts every operation has an operationId none other has, at least one tag and a summary. */
+export function expectOperationsNamed(operations: readonly SpecOperation[]): void {
+  const ids = operations.map((op) => op.operation.operationId);
+  expect(new Set(ids).size).toBe(ids.length);
+  for (const op of operations) {
+    expect(Array.isArray(op.operation.tags) && op.operation.tags.length > 0, opKey(op)).toBe(true);
+    expect(typeof op.operation.summary, opKey(op)).toBe('string');
+  }
+}
+
+/**
+ * The routes the app registers for a vendor (see routeVendor), as Fastify writes them
+ * ("/api/customers/:id.xml"), without the HEAD route Fastify adds beside each GET on its own.
+ */
+export async function registeredRoutes(vendor: 'imonggo' | 'valomnia'): Promise<{ method: string; url: string }[]> {
+  const store = new TenantStore(createMemoryDb(), { seed: { dataset: 'empty', seed: 1, records: 0 }, maxTenants: 1 });
+  const app = buildApp({ store });
+  const routes: { method: string; url: string }[] = [];
+  // buildApp registers its plugins lazily, so this hook still sees every route.
+  app.addHook('onRoute', (route) => {
+    if (routeVendor(route.url) !== vendor) return;
+    for (const method of Array.isArray(route.method) ? route.method : [route.method]) {
+      if (method !== 'HEAD') routes.push({ method, url: route.url });
+    }
+  });
+  await app.ready();
+  await app.close();
+  return routes;
+}
+
+/** One example of a contract: where it stands, the schema it must fit, and whether it is an answer's. */
+export interface DeclaredExample {
+  /** "GET /api/customers.xml 200", or "… request" for a request body's. */
+  where: string;
+  mediaType: string;
+  schema: Schema;
+  name: string;
+  example: JsonObject;
+  isAnswer: boolean;
+}
+
+/** Every example of a (dereferenced) document's answers and request bodies, in document order. */
+export function examplesOf(doc: JsonObject): DeclaredExample[] {
+  const found: DeclaredExample[] = [];
+  for (const op of operationsOf(doc)) {
+    const places: [string, unknown, boolean][] = entriesOf(op.operation.responses).map(([status, response]) => [
+      `${opKey(op)} ${status}`,
+      response.content,
+      true,
+    ]);
+    if (isObject(op.operation.requestBody)) {
+      places.push([`${opKey(op)} request`, op.operation.requestBody.content, false]);
+    }
+    for (const [where, content, isAnswer] of places) {
+      for (const [mediaType, media] of entriesOf(content)) {
+        const schema = objectAt(media.schema, `${where} ${mediaType} schema`);
+        for (const [name, example] of entriesOf(media.examples)) {
+          found.push({ where, mediaType, schema, name, example, isAnswer });
+        }
+      }
+    }
+  }
+  return found;
+}
+
+/** "<opKey> <status>" for every status every operation declares. */
+export function declaredStatuses(operations: readonly SpecOperation[]): string[] {
+  return operations.flatMap((op) =>
+    Object.keys(objectAt(op.operation.responses, 'responses')).map((status) => `${opKey(op)} ${status}`),
+  );
+}
+
+/**
+ * Requests sorted to the one operation each goes to, by opKey; `strays` names those that fit
+ * none or several.
+ */
+export function sortToOperations<T>(
+  requests: readonly T[],
+  target: (request: T) => { method: string; url: string },
+  find: (method: string, url: string) => SpecOperation[],
+): { byOperation: Map<string, T[]>; strays: string[] } {
+  const byOperation = new Map<string, T[]>();
+  const strays: string[] = [];
+  for (const request of requests) {
+    const { method, url } = target(request);
+    const matches = find(method, url);
+    const [match] = matches;
+    if (!match || matches.length > 1) strays.push(`${method} ${url} (${matches.length} operations)`);
+    else byOperation.set(opKey(match), [...(byOperation.get(opKey(match)) ?? []), request]);
+  }
+  return { byOperation, strays };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Checking real answers and requests against an operation
+
+/** What an answer is checked on (Fastify's inject answers fit). */
+export interface Answer {
+  statusCode: number;
+  headers: Record<string, unknown>;
+  body: string;
+}
+
+/**
+ * What is wrong with an answer, as the operation declares its responses: a status it does not
+ * declare, a required header missing, a header sent twice or not fitting its schema, a body where
+ * none is declared, a content type not declared. The body of a declared content type is left to
+ * `checkContent` (its media object, its media type, the whole Content-Type header). Empty when
+ * nothing is wrong.
+ */
+export function checkAnswer<A extends Answer>(
+  validator: ContractValidator,
+  op: SpecOperation,
+  answer: A,
+  checkContent: (media: JsonObject, mediaType: string, contentType: string) => string[],
+): string[] {
+  const responses = objectAt(op.operation.responses, 'responses');
+  const response = responses[String(answer.statusCode)];
+  if (!isObject(response)) {
+    return [`status ${answer.statusCode} is not declared (declared: ${Object.keys(responses).join(', ')})`];
+  }
+  const errors: string[] = [];
+  for (const [name, header] of entriesOf(response.headers)) {
+    const value = answer.headers[name.toLowerCase()];
+    if (value === undefined) {
+      if (header.required === true) errors.push(`header ${name} is missing`);
+    } else if (Array.isArray(value)) {
+      errors.push(`header ${name} is sent ${value.length} times`);
+    } else if (isObject(header.schema)) {
+      errors.push(...validator.validate(header.schema, String(value)).map((error) => `header ${name}: ${error}`));
+    }
+  }
+  if (response.content === undefined) {
+    if (answer.body !== '') errors.push('a body where the response declares none');
+    return errors;
+  }
+  const contentType = String(answer.headers['content-type'] ?? '');
+  const mediaType = mediaTypeOf(contentType);
+  const content = objectAt(response.content, 'content');
+  const media = content[mediaType];
+  if (!isObject(media)) {
+    return [...errors, `content-type "${contentType}" is not declared (declared: ${Object.keys(content).join(', ')})`];
+  }
+  return [...errors, ...checkContent(media, mediaType, contentType)];
+}
+
+/** The error of a Content-Type header that names no UTF-8 charset, if it does not. */
+export function charsetErrors(contentType: string): string[] {
+  return /;\s*charset=utf-8/i.test(contentType) ? [] : [`content-type "${contentType}" gives no utf-8 charset`];
+}
+
+/** A JSON body read, or what is wrong with it. */
+export function parseJsonBody(body: string): { value: unknown } | { error: string } {
+  try {
+    return { value: JSON.parse(body) };
+  } catch {
+    return { error: `not JSON: ${JSON.stringify(body.slice(0, 80))}` };
+  }
+}
+
+/** The schema the operation declares for a request body of `mediaType`, or undefined when it declares none. */
+export function requestSchema(op: SpecOperation, mediaType: string): Schema | undefined {
+  const content = objectAt(objectAt(op.operation.requestBody, 'requestBody').content, 'content');
+  const media = content[mediaType];
+  return isObject(media) ? objectAt(media.schema, 'schema') : undefined;
 }
 
 /** `key: value` pairs of a map-valued field (responses, content, examples…), empty when absent. */

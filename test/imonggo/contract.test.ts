@@ -1,28 +1,34 @@
-import { readFileSync } from 'node:fs';
-import { compileErrors, validate } from '@readme/openapi-parser';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildApp } from '../../src/app.js';
-import { createMemoryDb, TenantStore } from '../../src/core/store.js';
 import { basic, testApp } from '../helpers/app.js';
 import { expectGolden, pinnedGoldens, readGolden } from '../helpers/golden.js';
 import {
-  ContractValidator,
+  type Answer,
+  type ContractValidator,
+  charsetErrors,
+  checkAnswer as checkDeclaredAnswer,
+  declaredStatuses,
   entriesOf,
+  examplesOf,
+  expectOperationsNamed,
+  expectServedAsWritten,
+  expectValidDocument,
   findOperation,
-  isObject,
   isXmlMediaType,
   type JsonObject,
-  loadDereferencedSpec,
+  loadContract,
   loadSpec,
   mediaTypeOf,
   objectAt,
   operationsOf,
+  opKey,
+  parseJsonBody,
+  registeredRoutes,
+  requestSchema,
   resolveLocal,
-  routeVendor,
   type Schema,
   type SpecOperation,
-  specFile,
+  sortToOperations,
 } from '../helpers/openapi.js';
 
 /**
@@ -34,24 +40,16 @@ import {
 
 const raw = loadSpec('imonggo');
 const declaredOperations = operationsOf(raw);
-const opKey = (op: { method: string; path: string }) => `${op.method} ${op.path}`;
 
 let validator: ContractValidator;
 let spec: JsonObject;
 let operations: Map<string, SpecOperation>;
 
 beforeAll(async () => {
-  spec = await loadDereferencedSpec('imonggo');
-  validator = new ContractValidator(spec);
-  operations = new Map(operationsOf(spec).map((op) => [opKey(op), op]));
+  ({ spec, validator, operations } = await loadContract('imonggo'));
 });
 
 type Method = 'GET' | 'POST' | 'PUT' | 'DELETE';
-interface Answer {
-  statusCode: number;
-  headers: Record<string, unknown>;
-  body: string;
-}
 
 // ---------------------------------------------------------------------------------------------
 // Checking one answer against the operation's declared responses
@@ -61,13 +59,8 @@ function checkBody(mediaType: string, schema: Schema, body: string, document: bo
   // A schema of type string describes the raw body (the 401 text, an empty body).
   if (schema.type === 'string') return validator.validate(schema, body);
   if (mediaType === 'application/json') {
-    let value: unknown;
-    try {
-      value = JSON.parse(body);
-    } catch {
-      return [`not JSON: ${JSON.stringify(body.slice(0, 80))}`];
-    }
-    return validator.validate(schema, value);
+    const parsed = parseJsonBody(body);
+    return 'error' in parsed ? [parsed.error] : validator.validate(schema, parsed.value);
   }
   if (isXmlMediaType(mediaType)) return validator.checkXml(body, schema, { document, ordered: document }).errors;
   return [`no checker for ${mediaType}`];
@@ -75,42 +68,17 @@ function checkBody(mediaType: string, schema: Schema, body: string, document: bo
 
 /** What is wrong with an answer, as the operation declares its responses; empty when nothing. */
 function checkAnswer(op: SpecOperation, answer: Answer): string[] {
-  const responses = objectAt(op.operation.responses, 'responses');
-  const response = responses[String(answer.statusCode)];
-  if (!isObject(response)) {
-    return [`status ${answer.statusCode} is not declared (declared: ${Object.keys(responses).join(', ')})`];
-  }
-  const errors: string[] = [];
-  for (const [name, header] of entriesOf(response.headers)) {
-    const value = answer.headers[name.toLowerCase()];
-    if (value === undefined) {
-      if (header.required === true) errors.push(`header ${name} is missing`);
-    } else if (isObject(header.schema)) {
-      errors.push(...validator.validate(header.schema, String(value)).map((error) => `header ${name}: ${error}`));
-    }
-  }
-  if (response.content === undefined) {
-    if (answer.body !== '') errors.push('a body where the response declares none');
-    return errors;
-  }
-  const contentType = String(answer.headers['content-type'] ?? '');
-  const mediaType = mediaTypeOf(contentType);
-  const content = objectAt(response.content, 'content');
-  const media = content[mediaType];
-  if (!isObject(media)) {
-    return [...errors, `content-type "${contentType}" is not declared (declared: ${Object.keys(content).join(', ')})`];
-  }
-  if (!/;\s*charset=utf-8/i.test(contentType)) errors.push(`content-type "${contentType}" gives no utf-8 charset`);
-  errors.push(...checkBody(mediaType, objectAt(media.schema, 'schema'), answer.body, true));
-  return errors;
+  return checkDeclaredAnswer(validator, op, answer, (media, mediaType, contentType) => [
+    ...charsetErrors(contentType),
+    ...checkBody(mediaType, objectAt(media.schema, 'schema'), answer.body, true),
+  ]);
 }
 
 /** What is wrong with a request body, as the operation declares it; empty when nothing. */
 function checkRequest(op: SpecOperation, contentType: string, payload: string): string[] {
-  const content = objectAt(objectAt(op.operation.requestBody, 'requestBody').content, 'content');
-  const media = content[mediaTypeOf(contentType)];
-  if (!isObject(media)) return [`request content-type ${contentType} is not declared`];
-  return checkBody(mediaTypeOf(contentType), objectAt(media.schema, 'schema'), payload, false);
+  const schema = requestSchema(op, mediaTypeOf(contentType));
+  if (!schema) return [`request content-type ${contentType} is not declared`];
+  return checkBody(mediaTypeOf(contentType), schema, payload, false);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -339,51 +307,27 @@ const exchanges: Exchange[] = (['xml', 'json'] as const).flatMap((format) => [
 ]);
 
 // Each exchange goes to the one operation its method and URL fit.
-const exchangesByOperation = new Map<string, Exchange[]>();
-const strayExchanges: string[] = [];
-for (const exchange of exchanges) {
-  const matches = findOperation(declaredOperations, exchange.method, exchange.url);
-  const [match] = matches;
-  if (!match || matches.length > 1)
-    strayExchanges.push(`${exchange.method} ${exchange.url} (${matches.length} operations)`);
-  else exchangesByOperation.set(opKey(match), [...(exchangesByOperation.get(opKey(match)) ?? []), exchange]);
-}
+const { byOperation: exchangesByOperation, strays: strayExchanges } = sortToOperations(
+  exchanges,
+  (exchange) => exchange,
+  (method, url) => findOperation(declaredOperations, method, url),
+);
 
 // ---------------------------------------------------------------------------------------------
 
 describe('openapi/imonggo.yaml', () => {
   it('is a valid OpenAPI 3.1 document', async () => {
-    expect(raw.openapi).toMatch(/^3\.1\.\d+$/);
-    const result = await validate(loadSpec('imonggo') as never);
-    expect(result.valid, result.valid ? '' : compileErrors(result)).toBe(true);
-    expect(result.warnings).toEqual([]);
+    await expectValidDocument('imonggo');
   });
 
   it('is served as written at /openapi/imonggo.yaml', async () => {
-    const app = await testApp();
-    const answer = await app.inject({ url: '/openapi/imonggo.yaml' });
-    await app.close();
-    expect(answer.statusCode).toBe(200);
-    expect(answer.body).toBe(readFileSync(specFile('imonggo'), 'utf8'));
+    await expectServedAsWritten('imonggo');
   });
 
   it('declares exactly the routes the Imonggo plugin registers under /api', async () => {
-    const store = new TenantStore(createMemoryDb(), {
-      seed: { dataset: 'empty', seed: 1, records: 0 },
-      maxTenants: 1,
-    });
-    const app = buildApp({ store });
-    const routes: string[] = [];
-    // buildApp registers its plugins lazily, so this hook still sees every route.
-    app.addHook('onRoute', (route) => {
-      if (routeVendor(route.url) !== 'imonggo') return;
-      for (const method of Array.isArray(route.method) ? route.method : [route.method]) {
-        // Fastify adds a HEAD route beside each GET on its own; it is no vendor operation.
-        if (method !== 'HEAD') routes.push(`${method} ${route.url.replace(/:(\w+)/g, '{$1}')}`);
-      }
-    });
-    await app.ready();
-    await app.close();
+    const routes = (await registeredRoutes('imonggo')).map(
+      ({ method, url }) => `${method} ${url.replace(/:(\w+)/g, '{$1}')}`,
+    );
     const declared = declaredOperations.map(opKey);
     expect(new Set(declared).size).toBe(declared.length);
     expect(routes.length).toBeGreaterThan(0);
@@ -391,46 +335,26 @@ describe('openapi/imonggo.yaml', () => {
   });
 
   it('gives every operation a unique operationId, a tag and a summary', () => {
-    const ids = declaredOperations.map((op) => op.operation.operationId);
-    expect(new Set(ids).size).toBe(ids.length);
-    for (const op of declaredOperations) {
-      expect(Array.isArray(op.operation.tags) && op.operation.tags.length > 0, opKey(op)).toBe(true);
-      expect(typeof op.operation.summary, opKey(op)).toBe('string');
-    }
+    expectOperationsNamed(declaredOperations);
   });
 
   it('has examples that fit their schemas, and equal the goldens they name', () => {
     const problems: string[] = [];
-    let checked = 0;
-    for (const op of operationsOf(spec)) {
-      const places: [string, unknown, boolean][] = entriesOf(op.operation.responses).map(([status, response]) => [
-        `${opKey(op)} ${status}`,
-        response.content,
-        true,
-      ]);
-      if (isObject(op.operation.requestBody))
-        places.push([`${opKey(op)} request`, op.operation.requestBody.content, false]);
-      for (const [where, content, isResponse] of places) {
-        for (const [mediaType, media] of entriesOf(content)) {
-          const schema = objectAt(media.schema, `${where} ${mediaType} schema`);
-          for (const [name, example] of entriesOf(media.examples)) {
-            checked += 1;
-            const at = `${where} ${mediaType} example "${name}"`;
-            const { value } = example;
-            const errors =
-              typeof value === 'string' && (isXmlMediaType(mediaType) || schema.type === 'string')
-                ? checkBody(mediaType, schema, value, isResponse)
-                : validator.validate(schema, value);
-            problems.push(...errors.map((error) => `${at}: ${error}`));
-            if (typeof example['x-golden'] === 'string' && value !== readGolden(example['x-golden'])) {
-              problems.push(`${at}: differs from golden ${example['x-golden']}`);
-            }
-          }
-        }
+    const examples = examplesOf(spec);
+    for (const { where, mediaType, schema, name, example, isAnswer } of examples) {
+      const at = `${where} ${mediaType} example "${name}"`;
+      const { value } = example;
+      const errors =
+        typeof value === 'string' && (isXmlMediaType(mediaType) || schema.type === 'string')
+          ? checkBody(mediaType, schema, value, isAnswer)
+          : validator.validate(schema, value);
+      problems.push(...errors.map((error) => `${at}: ${error}`));
+      if (typeof example['x-golden'] === 'string' && value !== readGolden(example['x-golden'])) {
+        problems.push(`${at}: differs from golden ${example['x-golden']}`);
       }
     }
     expect(problems).toEqual([]);
-    expect(checked).toBeGreaterThan(20);
+    expect(examples.length).toBeGreaterThan(20);
   });
 });
 
@@ -488,10 +412,7 @@ describe('answers fit the contract', () => {
   }
 
   it('exercised every declared status of every operation', () => {
-    const declared = declaredOperations.flatMap((op) =>
-      Object.keys(objectAt(op.operation.responses, 'responses')).map((status) => `${opKey(op)} ${status}`),
-    );
-    expect(declared.filter((status) => !covered.has(status))).toEqual([]);
+    expect(declaredStatuses(declaredOperations).filter((status) => !covered.has(status))).toEqual([]);
   });
 
   it('reads every documented date form as a bound', async () => {

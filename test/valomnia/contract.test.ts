@@ -1,29 +1,36 @@
-import { readFileSync } from 'node:fs';
-import { compileErrors, validate } from '@readme/openapi-parser';
 import type { FastifyInstance } from 'fastify';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { buildApp } from '../../src/app.js';
 import { createMemoryDb, type Dataset, TenantStore } from '../../src/core/store.js';
 import type { ValomniaData } from '../../src/vendors/valomnia/model.js';
-import { testApp } from '../helpers/app.js';
 import { BOUNDARY, MULTIPART_TYPE, multipart, type Part } from '../helpers/multipart.js';
 import {
-  ContractValidator,
+  type Answer as AnswerChecked,
+  type ContractValidator,
+  charsetErrors,
+  checkAnswer as checkDeclaredAnswer,
+  declaredStatuses,
   entriesOf,
+  examplesOf,
+  expectOperationsNamed,
+  expectServedAsWritten,
+  expectValidDocument,
   findOperation,
   isObject,
   type JsonObject,
-  loadDereferencedSpec,
+  loadContract,
   loadSpec,
-  mediaTypeOf,
   objectAt,
   operationsOf,
+  opKey,
+  parseJsonBody,
+  registeredRoutes,
+  requestSchema,
   resolveLocal,
-  routeVendor,
   type Schema,
   type SpecOperation,
-  specFile,
+  sortToOperations,
 } from '../helpers/openapi.js';
 import { advanceClock, DOCS_LOGIN, form, valomniaLogin } from '../helpers/valomnia.js';
 
@@ -37,24 +44,18 @@ import { advanceClock, DOCS_LOGIN, form, valomniaLogin } from '../helpers/valomn
 
 const raw = loadSpec('valomnia');
 const declaredOperations = operationsOf(raw);
-const opKey = (op: { method: string; path: string }) => `${op.method} ${op.path}`;
 
 let validator: ContractValidator;
 let spec: JsonObject;
 let operations: Map<string, SpecOperation>;
 
 beforeAll(async () => {
-  spec = await loadDereferencedSpec('valomnia');
-  validator = new ContractValidator(spec);
-  operations = new Map(operationsOf(spec).map((op) => [opKey(op), op]));
+  ({ spec, validator, operations } = await loadContract('valomnia'));
 });
 
 type Method = 'GET' | 'POST' | 'DELETE';
 
-interface Answer {
-  statusCode: number;
-  headers: Record<string, unknown>;
-  body: string;
+interface Answer extends AnswerChecked {
   rawPayload: Buffer;
 }
 
@@ -89,50 +90,16 @@ function checkJson(schema: Schema, value: unknown, ordered = true): string[] {
 
 /** What is wrong with an answer, as the operation declares its responses; empty when nothing. */
 function checkAnswer(op: SpecOperation, answer: Answer): string[] {
-  const responses = objectAt(op.operation.responses, 'responses');
-  const response = responses[String(answer.statusCode)];
-  if (!isObject(response)) {
-    return [`status ${answer.statusCode} is not declared (declared: ${Object.keys(responses).join(', ')})`];
-  }
-  const errors: string[] = [];
-  for (const [name, header] of entriesOf(response.headers)) {
-    const value = answer.headers[name.toLowerCase()];
-    if (value === undefined) {
-      if (header.required === true) errors.push(`header ${name} is missing`);
-    } else if (Array.isArray(value)) {
-      errors.push(`header ${name} is sent ${value.length} times`);
-    } else if (isObject(header.schema)) {
-      errors.push(...validator.validate(header.schema, String(value)).map((error) => `header ${name}: ${error}`));
-    }
-  }
-  if (response.content === undefined) {
-    if (answer.body !== '') errors.push('a body where the response declares none');
-    return errors;
-  }
-  const contentType = String(answer.headers['content-type'] ?? '');
-  const mediaType = mediaTypeOf(contentType);
-  const media = objectAt(response.content, 'content')[mediaType];
-  if (!isObject(media)) {
+  return checkDeclaredAnswer(validator, op, answer, (media, mediaType, contentType) => {
+    const signature = IMAGE_SIGNATURES[mediaType];
+    if (signature) return signature(answer.rawPayload) ? [] : [`the bytes are no ${mediaType}`];
+    if (mediaType !== 'application/json') return [`no checker for ${mediaType}`];
+    const parsed = parseJsonBody(answer.body);
     return [
-      ...errors,
-      `content-type "${contentType}" is not declared (declared: ${Object.keys(response.content as JsonObject).join(', ')})`,
+      ...charsetErrors(contentType),
+      ...('error' in parsed ? [parsed.error] : checkJson(objectAt(media.schema, 'schema'), parsed.value)),
     ];
-  }
-  const signature = IMAGE_SIGNATURES[mediaType];
-  if (signature) {
-    if (!signature(answer.rawPayload)) errors.push(`the bytes are no ${mediaType}`);
-    return errors;
-  }
-  if (mediaType !== 'application/json') return [...errors, `no checker for ${mediaType}`];
-  if (!/;\s*charset=utf-8/i.test(contentType)) errors.push(`content-type "${contentType}" gives no utf-8 charset`);
-  let value: unknown;
-  try {
-    value = JSON.parse(answer.body);
-  } catch {
-    return [...errors, `not JSON: ${JSON.stringify(answer.body.slice(0, 80))}`];
-  }
-  errors.push(...checkJson(objectAt(media.schema, 'schema'), value));
-  return errors;
+  });
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -178,12 +145,11 @@ function encodeBody(body: Body): { contentType: string; payload: string | Buffer
 function checkRequest(op: SpecOperation, body: Body): string[] {
   if (body.kind === 'raw') return [];
   const mediaType = body.kind === 'form' ? 'application/x-www-form-urlencoded' : 'multipart/form-data';
-  const content = objectAt(objectAt(op.operation.requestBody, 'requestBody').content, 'content');
-  const media = content[mediaType];
-  if (!isObject(media)) return [`request content-type ${mediaType} is not declared`];
+  const schema = requestSchema(op, mediaType);
+  if (!schema) return [`request content-type ${mediaType} is not declared`];
   const fields = Object.fromEntries(Array.isArray(body.fields) ? body.fields : Object.entries(body.fields));
   if (body.kind === 'multipart') for (const file of body.files ?? []) fields[file.field] = '<bytes>';
-  return validator.validate(objectAt(media.schema, 'schema'), fields);
+  return validator.validate(schema, fields);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1683,53 +1649,35 @@ const exchanges: Exchange[] = [
 ];
 
 // Each exchange goes to the one operation its method and URL fit.
-const exchangesByOperation = new Map<string, Exchange[]>();
-const strayExchanges: string[] = [];
-for (const exchange of exchanges) {
-  const url = typeof exchange.url === 'string' ? exchange.url : (exchange.route ?? '');
-  const matches = operationOfUrl(exchange.method, url);
-  const [match] = matches;
-  if (!match || matches.length > 1) strayExchanges.push(`${exchange.method} ${url} (${matches.length} operations)`);
-  else exchangesByOperation.set(opKey(match), [...(exchangesByOperation.get(opKey(match)) ?? []), exchange]);
-}
+const { byOperation: exchangesByOperation, strays: strayExchanges } = sortToOperations(
+  exchanges,
+  (exchange) => ({
+    method: exchange.method,
+    url: typeof exchange.url === 'string' ? exchange.url : (exchange.route ?? ''),
+  }),
+  operationOfUrl,
+);
 
 // ---------------------------------------------------------------------------------------------
 
 describe('openapi/valomnia.yaml', () => {
   it('is a valid OpenAPI 3.1 document', async () => {
-    expect(raw.openapi).toMatch(/^3\.1\.\d+$/);
-    const result = await validate(loadSpec('valomnia') as never);
-    expect(result.valid, result.valid ? '' : compileErrors(result)).toBe(true);
-    expect(result.warnings).toEqual([]);
+    await expectValidDocument('valomnia');
   });
 
   it('is served as written at /openapi/valomnia.yaml', async () => {
-    const app = await testApp();
-    const answer = await app.inject({ url: '/openapi/valomnia.yaml' });
-    await app.close();
-    expect(answer.statusCode).toBe(200);
-    expect(answer.body).toBe(readFileSync(specFile('valomnia'), 'utf8'));
+    await expectServedAsWritten('valomnia');
   });
 
   it('declares exactly the routes the Valomnia plugin registers, each under /api/v1.0/ and /api/v1/', async () => {
-    const store = new TenantStore(createMemoryDb(), { seed: { dataset: 'empty', seed: 1, records: 0 }, maxTenants: 1 });
-    const app = buildApp({ store });
     const routes: string[] = [];
     const twins: string[] = [];
-    // buildApp registers its plugins lazily, so this hook still sees every route.
-    app.addHook('onRoute', (route) => {
-      if (routeVendor(route.url) !== 'valomnia') return;
+    for (const { method, url } of await registeredRoutes('valomnia')) {
       // Path parameters are not on the wire: only their places are compared.
-      const path = route.url.replace(/:\w+/g, '{}');
-      for (const method of Array.isArray(route.method) ? route.method : [route.method]) {
-        // Fastify adds a HEAD route beside each GET on its own; it is no vendor operation.
-        if (method === 'HEAD') continue;
-        if (path.startsWith('/api/v1/')) twins.push(`${method} ${declaredUrlOf(path)}`);
-        else routes.push(`${method} ${path}`);
-      }
-    });
-    await app.ready();
-    await app.close();
+      const path = url.replace(/:\w+/g, '{}');
+      if (path.startsWith('/api/v1/')) twins.push(`${method} ${declaredUrlOf(path)}`);
+      else routes.push(`${method} ${path}`);
+    }
     const declared = declaredOperations.map((op) => `${op.method} ${op.path.replace(/\{\w+\}/g, '{}')}`);
     expect(new Set(declared).size).toBe(declared.length);
     expect(routes.length).toBeGreaterThan(0);
@@ -1738,39 +1686,18 @@ describe('openapi/valomnia.yaml', () => {
   });
 
   it('gives every operation a unique operationId, a tag and a summary', () => {
-    const ids = declaredOperations.map((op) => op.operation.operationId);
-    expect(new Set(ids).size).toBe(ids.length);
-    for (const op of declaredOperations) {
-      expect(Array.isArray(op.operation.tags) && op.operation.tags.length > 0, opKey(op)).toBe(true);
-      expect(typeof op.operation.summary, opKey(op)).toBe('string');
-    }
+    expectOperationsNamed(declaredOperations);
   });
 
   it('has examples that fit their schemas, keys in order', () => {
     const problems: string[] = [];
-    let checked = 0;
-    for (const op of operationsOf(spec)) {
-      const places: [string, unknown, boolean][] = entriesOf(op.operation.responses).map(([status, response]) => [
-        `${opKey(op)} ${status}`,
-        response.content,
-        true,
-      ]);
-      if (isObject(op.operation.requestBody)) {
-        places.push([`${opKey(op)} request`, op.operation.requestBody.content, false]);
-      }
-      for (const [where, content, isAnswer] of places) {
-        for (const [mediaType, media] of entriesOf(content)) {
-          const schema = objectAt(media.schema, `${where} ${mediaType} schema`);
-          for (const [name, example] of entriesOf(media.examples)) {
-            checked += 1;
-            const errors = checkJson(schema, example.value, isAnswer);
-            problems.push(...errors.map((error) => `${where} ${mediaType} "${name}": ${error}`));
-          }
-        }
-      }
+    const examples = examplesOf(spec);
+    for (const { where, mediaType, schema, name, example, isAnswer } of examples) {
+      const errors = checkJson(schema, example.value, isAnswer);
+      problems.push(...errors.map((error) => `${where} ${mediaType} "${name}": ${error}`));
     }
     expect(problems).toEqual([]);
-    expect(checked).toBeGreaterThan(40);
+    expect(examples.length).toBeGreaterThan(40);
   });
 
   it('lists every sort field the lists take, and only those', async () => {
@@ -1843,10 +1770,7 @@ describe('answers fit the contract', () => {
   }
 
   it('exercised every declared status of every operation', () => {
-    const declared = declaredOperations.flatMap((op) =>
-      Object.keys(objectAt(op.operation.responses, 'responses')).map((status) => `${opKey(op)} ${status}`),
-    );
-    expect(declared.filter((status) => !covered.has(status))).toEqual([]);
+    expect(declaredStatuses(declaredOperations).filter((status) => !covered.has(status))).toEqual([]);
   });
 });
 
