@@ -16,6 +16,11 @@ export interface TestAppOptions {
 
 /** A sandbox app over a fresh in-memory store, as every test starts from. */
 export async function testApp(options: TestAppOptions = {}): Promise<FastifyInstance> {
+  return (await testSandbox(options)).app;
+}
+
+/** A sandbox app as `testApp` builds it, with its store, for tests that reach into the tenants' data. */
+export async function testSandbox(options: TestAppOptions = {}): Promise<{ app: FastifyInstance; store: TenantStore }> {
   const store = new TenantStore(createMemoryDb(), {
     seed: { dataset: options.dataset ?? 'docs', seed: options.seed ?? 1, records: options.records ?? 20 },
     maxTenants: options.maxTenants ?? 100,
@@ -23,7 +28,7 @@ export async function testApp(options: TestAppOptions = {}): Promise<FastifyInst
   });
   const app = buildApp(options.bodyLimit === undefined ? { store } : { store, bodyLimit: options.bodyLimit });
   await app.ready();
-  return app;
+  return { app, store };
 }
 
 /** The Authorization header for an Imonggo token, with the conventional "X" password. */

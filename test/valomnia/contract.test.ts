@@ -1,9 +1,9 @@
 import type { FastifyInstance } from 'fastify';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { buildApp } from '../../src/app.js';
-import { createMemoryDb, type Dataset, TenantStore } from '../../src/core/store.js';
+import type { TenantStore } from '../../src/core/store.js';
 import type { ValomniaData } from '../../src/vendors/valomnia/model.js';
+import { type TestAppOptions, testSandbox } from '../helpers/app.js';
 import { BOUNDARY, MULTIPART_TYPE, multipart, type Part } from '../helpers/multipart.js';
 import {
   type Answer as AnswerChecked,
@@ -214,22 +214,9 @@ interface Sandbox {
   store: TenantStore;
 }
 
-async function sandbox(options: {
-  dataset?: Dataset;
-  seed?: number;
-  records?: number;
-  maxTenants?: number;
-  maxRecordsPerTenant?: number;
-  bodyLimit?: number;
-}): Promise<Sandbox> {
-  const store = new TenantStore(createMemoryDb(), {
-    seed: { dataset: options.dataset ?? 'docs', seed: options.seed ?? 1, records: options.records ?? 20 },
-    maxTenants: options.maxTenants ?? 1000,
-    ...(options.maxRecordsPerTenant === undefined ? {} : { maxRecordsPerTenant: options.maxRecordsPerTenant }),
-  });
-  const app = buildApp(options.bodyLimit === undefined ? { store } : { store, bodyLimit: options.bodyLimit });
-  await app.ready();
-  return { app, store };
+/** A sandbox with room for a tenant per exchange (each logs in as a login of its own). */
+function sandbox(options: TestAppOptions): Promise<Sandbox> {
+  return testSandbox({ maxTenants: 1000, ...options });
 }
 
 // ---------------------------------------------------------------------------------------------
