@@ -62,3 +62,12 @@ export function freezeClock(target: ControlTarget, login: string, at: string | n
 export function advanceClock(target: ControlTarget, login: string, seconds: number): Promise<string> {
   return postClock(target, login, 'advance', { seconds });
 }
+
+/** The `paging` object of a Valomnia list answer. */
+export interface ValomniaPaging {
+  total: number;
+  max: number;
+  offset: number;
+  previous: string | null;
+  next: string | null;
+}

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testApp } from '../helpers/app.js';
-import { advanceClock, freezeClock } from '../helpers/valomnia.js';
+import { advanceClock, freezeClock, type ValomniaPaging } from '../helpers/valomnia.js';
 
 /**
  * A Valomnia client's incremental sync, run by a plain HTTP client over a real socket: a full
@@ -33,14 +33,6 @@ interface Customer {
   dateCreated: string;
   lastUpdated: string;
   [key: string]: unknown;
-}
-
-interface Paging {
-  total: number;
-  max: number;
-  offset: number;
-  previous: string | null;
-  next: string | null;
 }
 
 type Mirror = Map<number, Customer>;
@@ -98,7 +90,7 @@ async function sync(cookie: string, since: string): Promise<Mirror> {
   let total: number | null = null;
   let offset = 0;
   while (path !== null) {
-    const page: { paging: Paging; data: Customer[] } = await get(cookie, path);
+    const page: { paging: ValomniaPaging; data: Customer[] } = await get(cookie, path);
     total ??= page.paging.total;
     expect(page.paging.total).toBe(total);
     expect(page.paging.max).toBe(PAGE);
@@ -124,7 +116,7 @@ async function everything(cookie: string): Promise<Mirror> {
   const all: Mirror = new Map();
   let path: string | null = '/api/v1.0/customers?max=100';
   while (path !== null) {
-    const page: { paging: Paging; data: Customer[] } = await get(cookie, path);
+    const page: { paging: ValomniaPaging; data: Customer[] } = await get(cookie, path);
     for (const customer of page.data) all.set(customer.id, customer);
     path = page.paging.next;
   }
@@ -301,7 +293,7 @@ describe('date bounds with a fraction of a second', () => {
   it('paging links carry a fractional bound as it was sent', async () => {
     const bound = '2031-01-01T00:00:09.500Z';
     const query = new URLSearchParams({ lastUpdated_gt: bound, reference: 'FRAC-*' }).toString();
-    const page: { paging: Paging; data: Customer[] } = await get(cookie, `/api/v1.0/customers?max=1&${query}`);
+    const page: { paging: ValomniaPaging; data: Customer[] } = await get(cookie, `/api/v1.0/customers?max=1&${query}`);
     expect(page.data.map((customer) => customer.id)).toEqual([early]);
     expect(page.paging.next).toBe(`/api/v1.0/customers?max=1&offset=1&sort=dateCreated&order=asc&${query}`);
     expect(page.paging.next).toContain('lastUpdated_gt=2031-01-01T00%3A00%3A09.500Z');

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testApp } from '../helpers/app.js';
-import { valomniaLogin } from '../helpers/valomnia.js';
+import { type ValomniaPaging, valomniaLogin } from '../helpers/valomnia.js';
 
 // Valomnia's list rules (docs/valomnia.md, "Lists" and "Show") on a demo tenant of 151 customers:
 // paging, links, sorting, every filter and every refusal, then the linked resources and every
@@ -13,15 +13,8 @@ const API = '/api/v1.0';
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 type Rec = { [key: string]: Json };
 
-interface Paging {
-  total: number;
-  max: number;
-  offset: number;
-  previous: string | null;
-  next: string | null;
-}
 interface ListBody {
-  paging: Paging;
+  paging: ValomniaPaging;
   data: Rec[];
 }
 
