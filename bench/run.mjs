@@ -6,7 +6,8 @@
 //
 // `node bench/run.mjs --json <file>` also writes every figure to <file>.
 // Knobs (environment, for quick trials only): BENCH_DURATION (s, default 10), BENCH_WARMUP
-// (s, default 3), BENCH_COLD_RUNS (default 5), BENCH_TIMEOUT (s, whole-run watchdog, default 900).
+// (s, default 3), BENCH_COLD_RUNS (default 5), BENCH_TIMEOUT (s, whole-run watchdog, default 900),
+// BENCH_ONLY (a comma list of the steps to run: throughput, cold, rss, scale; default all).
 import { execFileSync } from 'node:child_process';
 import { existsSync, rmSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -44,6 +45,7 @@ const WARMUP = Number(process.env.BENCH_WARMUP ?? 3);
 const COLD_RUNS = Number(process.env.BENCH_COLD_RUNS ?? 5);
 const WATCHDOG_S = Number(process.env.BENCH_TIMEOUT ?? 900);
 const SCALE_SECONDS = Number(process.env.BENCH_SCALE_DURATION ?? 6);
+const ONLY = process.env.BENCH_ONLY ? new Set(process.env.BENCH_ONLY.split(',').map((s) => s.trim())) : null;
 const CONNECTIONS = 10;
 const RSS_TENANTS = 10;
 const RSS_LOAD_S = 5;
@@ -589,6 +591,7 @@ async function main() {
   const found = {};
   // Each step stands alone: one that breaks is reported and the others still run.
   const step = async (name, fn) => {
+    if (ONLY && !ONLY.has(name.split(' ')[0].toLowerCase())) return undefined;
     try {
       return await fn();
     } catch (error) {

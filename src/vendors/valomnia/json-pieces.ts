@@ -13,19 +13,32 @@ export const UPLOADS = Symbol('uploads');
 export type Slot = typeof ORGANIZATION | typeof UPLOADS;
 export type Piece = string | Slot;
 
-/** What fills the slots for one request. */
+/** What fills the slots: one tenant's organization, seen from one origin. */
 export interface Fill {
   organization: string;
   uploads: string;
-  /** Both values in one string: which fill a kept text was made with. */
-  key: string;
 }
 
-/** The fill of a request from its organization's name and `<origin>/<upload directory>`. */
-export function fillOf(organizationName: string, uploadsUrl: string): Fill {
-  const organization = JSON.stringify(organizationName);
-  const uploads = escapeInString(uploadsUrl);
-  return { organization, uploads, key: `${organization}\n${uploads}` };
+// Fills are kept per organization object (each tenant's own; a reset replaces it) and origin, so
+// the bytes kept for them below are a tenant's own and last as long as its data. The origin is
+// the client's Host header: a client sending many of them only replaces the few kept.
+const fills = new WeakMap<object, Map<string, Fill>>();
+const ORIGINS_KEPT = 8;
+
+/** The fill for an organization (its stored object, its name) and `<origin>/<upload directory>`. */
+export function fillFor(organization: object, name: string, uploadsUrl: string): Fill {
+  let byUploads = fills.get(organization);
+  if (!byUploads) {
+    byUploads = new Map();
+    fills.set(organization, byUploads);
+  }
+  let fill = byUploads.get(uploadsUrl);
+  if (!fill) {
+    if (byUploads.size >= ORIGINS_KEPT) byUploads.clear();
+    fill = { organization: JSON.stringify(name), uploads: escapeInString(uploadsUrl) };
+    byUploads.set(uploadsUrl, fill);
+  }
+  return fill;
 }
 
 /** A JSON fragment that is already pieces (a slot, or an image URL around one). */
@@ -87,19 +100,27 @@ function merge(pieces: Piece[]): Piece[] {
   return merged;
 }
 
-// The last bytes each rendering was filled into, with the fill they were made with: a tenant's
-// reads come from one organization and, nearly always, one origin, so a page reuses every
-// record's bytes. They are kept as UTF-8 rather than as text: a page is ~160 KB of JSON, and
-// encoding text that holds any non-ASCII letter (a name with "é") to UTF-8 on every request took
-// more time than everything else the list does; copying kept bytes into the page is a memcpy.
-const filled = new WeakMap<readonly Piece[], { key: string; bytes: Buffer }>();
+// Each rendering's bytes for each fill. They are kept as UTF-8 rather than as text: a page is
+// ~160 KB of JSON, and encoding text that holds any non-ASCII letter (a name with "é") to UTF-8
+// on every request took more time than everything else the list does; copying kept bytes into
+// the page is a memcpy.
+const filled = new WeakMap<Fill, WeakMap<readonly Piece[], Buffer>>();
 
-/** The record's JSON for this request, as UTF-8 bytes (kept; never write into them). */
+/** The record's JSON for a fill, as UTF-8 bytes (kept; never write into them). */
 export function filledBytes(pieces: readonly Piece[], fill: Fill): Buffer {
-  const kept = filled.get(pieces);
-  if (kept !== undefined && kept.key === fill.key) return kept.bytes;
-  const bytes = Buffer.from(fillPieces(pieces, fill));
-  filled.set(pieces, { key: fill.key, bytes });
+  let kept = filled.get(fill);
+  if (!kept) {
+    kept = new WeakMap();
+    filled.set(fill, kept);
+  }
+  let bytes = kept.get(pieces);
+  if (!bytes) {
+    const text = fillPieces(pieces, fill);
+    // Outside Node's 8 KB pool: a kept slice of a pool slab would keep the whole slab alive.
+    bytes = Buffer.allocUnsafeSlow(Buffer.byteLength(text));
+    bytes.write(text);
+    kept.set(pieces, bytes);
+  }
   return bytes;
 }
 

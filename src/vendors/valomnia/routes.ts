@@ -7,7 +7,7 @@ import { DELETED_BODY, invalidParamType, notFound } from './errors.js';
 import { entriesOf, rawQueryOf, readInput } from './forms.js';
 import { nameCustomerImage, prepareUpload } from './image-store.js';
 import { byId, byReferenceOf, type CollectionName, type RecordOf } from './indexes.js';
-import { type Fill, filledBytes, fillOf } from './json-pieces.js';
+import { type Fill, filledBytes, fillFor } from './json-pieces.js';
 import { listRecords, pagingOf, readListQuery } from './listing.js';
 import type { Customer, ValomniaData } from './model.js';
 import { JSON_TYPE } from './replies.js';
@@ -164,7 +164,7 @@ export function tenantOf(request: FastifyRequest): Tenant<ValomniaData> {
 /** The slots of this request's renderings: the tenant's organization, the origin it called. */
 function fillOfRequest(request: FastifyRequest): Fill {
   const { organization } = tenantOf(request).data;
-  return fillOf(organization.name, `${originOf(request)}/${organization.uploadDirectory}`);
+  return fillFor(organization, organization.name, `${originOf(request)}/${organization.uploadDirectory}`);
 }
 
 /** The origin the client called: its Host header, and the scheme a proxy says it used. */
