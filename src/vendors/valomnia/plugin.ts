@@ -51,37 +51,36 @@ export async function valomniaPlugin(app: FastifyInstance, options: ValomniaPlug
   const sessions = new Sessions(app.store);
   app.decorateRequest('valomnia', null);
 
-  await app.register(async (root) => {
-    await registerFormParsers(root, options.bodyLimit);
-    root.setErrorHandler(handleError);
-    loginRoutes(root, sessions);
-    imageRoutes(root, sessions);
+  // One context holds the form parsers and the error handler for every Valomnia path: the login
+  // and image routes at the root, and the API under each prefix.
+  await app.register(async (valomnia) => {
+    await registerFormParsers(valomnia, options.bodyLimit);
+    valomnia.setErrorHandler(handleError);
+    loginRoutes(valomnia, sessions);
+    imageRoutes(valomnia, sessions);
+    for (const prefix of API_PREFIXES) {
+      await valomnia.register(
+        async (api) => {
+          api.setNotFoundHandler((_request, reply) => sendErrorAnswer(reply, valomniaEnvelope(404)));
+          // Before the body is read: a request without a live session never gets that far.
+          api.addHook('onRequest', async (request, reply) => {
+            const id = sessionIdOf(request.headers.cookie, request.headers.authorization);
+            const tenant = id === null ? null : sessions.resolve(id);
+            if (tenant === null) return sendErrorAnswer(reply, valomniaEnvelope(401));
+            request.valomnia = tenant;
+          });
+          readRoutes(api, customers);
+          customerWriteRoutes(api);
+          // The linked resources, readable at every href a customer shows (writes come later).
+          readRoutes(api, customerCategories);
+          readRoutes(api, customerSegmentations);
+          readRoutes(api, paymentTypes);
+          readRoutes(api, regions);
+          readRoutes(api, users);
+          readRoutes(api, employees);
+        },
+        { prefix },
+      );
+    }
   });
-
-  for (const prefix of API_PREFIXES) {
-    await app.register(
-      async (api) => {
-        await registerFormParsers(api, options.bodyLimit);
-        api.setErrorHandler(handleError);
-        api.setNotFoundHandler((_request, reply) => sendErrorAnswer(reply, valomniaEnvelope(404)));
-        // Before the body is read: a request without a live session never gets that far.
-        api.addHook('onRequest', async (request, reply) => {
-          const id = sessionIdOf(request.headers.cookie, request.headers.authorization);
-          const tenant = id === null ? null : sessions.resolve(id);
-          if (tenant === null) return sendErrorAnswer(reply, valomniaEnvelope(401));
-          request.valomnia = tenant;
-        });
-        readRoutes(api, customers);
-        customerWriteRoutes(api);
-        // The linked resources, readable at every href a customer shows (writes come later).
-        readRoutes(api, customerCategories);
-        readRoutes(api, customerSegmentations);
-        readRoutes(api, paymentTypes);
-        readRoutes(api, regions);
-        readRoutes(api, users);
-        readRoutes(api, employees);
-      },
-      { prefix },
-    );
-  }
 }
