@@ -275,12 +275,9 @@ describe('the demo dataset', () => {
     expect(structuredClone(demo)).toEqual(demo);
   });
 
-  it('generates 1,000 customers quickly', async () => {
-    await seedMyposConnect({ ...DEMO, records: 10 }); // faker loaded
-    const started = performance.now();
+  // How fast seeding is belongs to the benchmark (spawn → first answer), not to a timed test.
+  it('generates 1,000 well-formed customers', async () => {
     const demo = await seedMyposConnect({ ...DEMO, records: 1000 });
-    // About 50 ms on a laptop; the ceiling leaves room for a loaded CI machine.
-    expect(performance.now() - started).toBeLessThan(1000);
     expect(demo.customers).toHaveLength(1006);
     expectWellFormed(demo);
   });
