@@ -7,6 +7,7 @@ import { docsPlugin } from './plugins/docs.js';
 import { httpEdge } from './plugins/http-edge.js';
 import { storePlugin } from './plugins/store.js';
 import { imonggoPlugin } from './vendors/imonggo/plugin.js';
+import { myposControlPlugin, myposPlugin } from './vendors/myposconnect/plugin.js';
 import { valomniaPlugin } from './vendors/valomnia/plugin.js';
 
 export interface AppOptions {
@@ -69,5 +70,7 @@ export function buildApp(options: AppOptions): FastifyInstance {
   app.register(docsPlugin);
   app.register(imonggoPlugin, { prefix: '/api', bodyLimit });
   app.register(valomniaPlugin, { bodyLimit });
+  app.register(myposPlugin, { prefix: '/api/v2', bodyLimit });
+  app.register(myposControlPlugin, { prefix: '/__admin' });
   return app;
 }

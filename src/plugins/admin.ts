@@ -1,4 +1,4 @@
-import type { FastifyError, FastifyInstance, FastifyReply } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { logRequestError } from '../core/client-errors.js';
 import {
   advanceClock,
@@ -14,13 +14,13 @@ import { parseLenientDate } from '../core/dates.js';
 import { errorCode, sandboxEnvelope } from '../core/error-envelopes.js';
 import { CredentialError, type Tenant, TenantLimitError, type VendorName } from '../core/store.js';
 
-interface TenantParams {
+export interface TenantParams {
   vendor: string;
   credential: string;
 }
 
 /** A control-API request it cannot carry out: JSON `{ error, message }` with a status. */
-class AdminError extends Error {
+export class AdminError extends Error {
   readonly code = 'ADMIN';
   constructor(
     readonly statusCode: number,
@@ -41,16 +41,7 @@ class AdminError extends Error {
  */
 export async function adminPlugin(app: FastifyInstance): Promise<void> {
   app.errorEnvelopes.register(app.prefix, sandboxEnvelope);
-  app.setErrorHandler((error: FastifyError, request, reply) => {
-    if (error instanceof AdminError) return sendError(reply, error.statusCode, error.error, error.message);
-    if (error instanceof CredentialError || error instanceof ClockRangeError) {
-      return sendError(reply, 400, 'bad_request', error.message);
-    }
-    if (error instanceof TenantLimitError) return sendError(reply, 503, 'tenant_limit', error.message);
-    const statusCode = logRequestError(request, error);
-    if (statusCode >= 500) return sendError(reply, 500, 'server_error', 'unexpected error');
-    return sendError(reply, statusCode, errorCode(statusCode), error.message);
-  });
+  app.setErrorHandler(handleControlError);
   app.setNotFoundHandler((request, reply) =>
     sendError(reply, 404, 'not_found', `no control route ${request.method} ${request.url}`),
   );
@@ -102,24 +93,7 @@ export async function adminPlugin(app: FastifyInstance): Promise<void> {
 
   // Routes with a body read JSON; a blank body of any type is no body.
   await app.register(async (jsonBody) => {
-    jsonBody.addHook('onRequest', (request, _reply, done) => {
-      const type = request.headers['content-type'];
-      if (type !== undefined && mediaType(type) !== 'application/json') request.headers['content-type'] = OPAQUE;
-      done();
-    });
-    jsonBody.removeAllContentTypeParsers();
-    jsonBody.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, text, done) => {
-      if (String(text).trim() === '') return done(null, undefined);
-      try {
-        done(null, JSON.parse(String(text)));
-      } catch {
-        done(new AdminError(400, 'bad_request', 'the body is not JSON'));
-      }
-    });
-    jsonBody.addContentTypeParser('*', { parseAs: 'string' }, (_request, text, done) => {
-      if (String(text).trim() === '') return done(null, undefined);
-      done(new AdminError(415, 'unsupported_media_type', 'a body here must be application/json'));
-    });
+    readJsonBodies(jsonBody);
 
     jsonBody.post<{ Params: TenantParams; Body: unknown }>(
       '/tenants/:vendor/:credential/clock/freeze',
@@ -155,7 +129,7 @@ export async function adminPlugin(app: FastifyInstance): Promise<void> {
  * The vendor and credential a path addresses: 404 for a vendor no plugin registered, 400 for a
  * credential that vendor's API would refuse (so no tenant is ever made for one).
  */
-function tenantOf(app: FastifyInstance, params: TenantParams): { vendor: VendorName; credential: string } {
+export function tenantOf(app: FastifyInstance, params: TenantParams): { vendor: VendorName; credential: string } {
   const known = app.store.vendors();
   if (!known.includes(params.vendor)) {
     throw new AdminError(404, 'not_found', `unknown vendor "${params.vendor}"; known: ${known.join(', ')}`);
@@ -217,4 +191,42 @@ function describeClock(clock: ClockState) {
 
 function sendError(reply: FastifyReply, statusCode: number, error: string, message: string): FastifyReply {
   return reply.code(statusCode).send({ error, message });
+}
+
+/** The control API's error handler: `{ error, message }` bodies for every refusal. */
+export function handleControlError(error: FastifyError, request: FastifyRequest, reply: FastifyReply): FastifyReply {
+  if (error instanceof AdminError) return sendError(reply, error.statusCode, error.error, error.message);
+  if (error instanceof CredentialError || error instanceof ClockRangeError) {
+    return sendError(reply, 400, 'bad_request', error.message);
+  }
+  if (error instanceof TenantLimitError) return sendError(reply, 503, 'tenant_limit', error.message);
+  const statusCode = logRequestError(request, error);
+  if (statusCode >= 500) return sendError(reply, 500, 'server_error', 'unexpected error');
+  return sendError(reply, statusCode, errorCode(statusCode), error.message);
+}
+
+/**
+ * How control routes with a body read it: JSON; a blank body of any type is no body, malformed
+ * JSON is 400 and any other body 415. A vendor that adds control routes of its own (MYPOS's
+ * permissions) registers them in a context that reads bodies the same way.
+ */
+export function readJsonBodies(jsonBody: FastifyInstance): void {
+  jsonBody.addHook('onRequest', (request, _reply, done) => {
+    const type = request.headers['content-type'];
+    if (type !== undefined && mediaType(type) !== 'application/json') request.headers['content-type'] = OPAQUE;
+    done();
+  });
+  jsonBody.removeAllContentTypeParsers();
+  jsonBody.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, text, done) => {
+    if (String(text).trim() === '') return done(null, undefined);
+    try {
+      done(null, JSON.parse(String(text)));
+    } catch {
+      done(new AdminError(400, 'bad_request', 'the body is not JSON'));
+    }
+  });
+  jsonBody.addContentTypeParser('*', { parseAs: 'string' }, (_request, text, done) => {
+    if (String(text).trim() === '') return done(null, undefined);
+    done(new AdminError(415, 'unsupported_media_type', 'a body here must be application/json'));
+  });
 }

@@ -1,10 +1,11 @@
 import { parseLenientDate, toIsoSeconds, toIsoSecondsCeil } from '../../core/dates.js';
+import { compareSortValues, sortedView } from '../../core/sorted-views.js';
 import { invalidDatetime, invalidParams, invalidParamType } from './errors.js';
 import type { Entries } from './forms.js';
 import { type CollectionName, indexFor, type RecordOf } from './indexes.js';
 import type { ValomniaData } from './model.js';
 import { API_BASE } from './render.js';
-import type { FieldValue, ResourceDefinition } from './resources.js';
+import type { ResourceDefinition } from './resources.js';
 
 /** `max` when none is given, and the most a page holds. */
 export const MAX_PAGE = 100;
@@ -120,7 +121,7 @@ export function listRecords<C extends CollectionName>(
   resource: ResourceDefinition<C>,
   query: ListQuery,
 ): ListPage<RecordOf<C>> {
-  const ordered = sortedView(data, resource, query.sort, query.order);
+  const ordered = sortedRecords(data, resource, query.sort, query.order);
   const end = query.offset + query.max;
   if (query.dates.length === 0 && query.matches.length === 0) {
     return { total: ordered.length, records: ordered.slice(query.offset, end) };
@@ -185,46 +186,21 @@ export function wildcardMatcher(pattern: string): (value: string | null) => bool
   };
 }
 
-// Each collection's records in each order asked for, kept until the collection's next write.
-const views = new WeakMap<object, Map<string, { version: number; records: unknown[] }>>();
-
-function sortedView<C extends CollectionName>(
+function sortedRecords<C extends CollectionName>(
   data: ValomniaData,
   resource: ResourceDefinition<C>,
   sort: string,
   order: 'asc' | 'desc',
-): RecordOf<C>[] {
-  const index = indexFor(data, resource.collection);
-  const records = index.records;
-  let kept = views.get(records);
-  if (!kept) {
-    kept = new Map();
-    views.set(records, kept);
-  }
-  const key = `${sort} ${order}`;
-  const view = kept.get(key);
-  if (view && view.version === index.version) return view.records as RecordOf<C>[];
+): readonly RecordOf<C>[] {
   const value = resource.sortFields[sort];
   if (!value) throw new Error(`no sort field ${sort}`);
   const direction = order === 'asc' ? 1 : -1;
-  const keyed = records.map((record) => ({ record, value: sortValue(value(record, data)) }));
-  // Ties keep id order whatever the direction (the records are stored in id order).
-  keyed.sort((a, b) => direction * compareValues(a.value, b.value) || a.record.id - b.record.id);
-  const sorted = keyed.map((entry) => entry.record);
-  kept.set(key, { version: index.version, records: sorted });
-  return sorted;
-}
-
-function sortValue(value: FieldValue): FieldValue {
-  return typeof value === 'string' ? value.toLowerCase() : value;
-}
-
-// Nulls first in ascending order, as the vendor's database sorts them.
-function compareValues(a: FieldValue, b: FieldValue): number {
-  if (a === b) return 0;
-  if (a === null) return -1;
-  if (b === null) return 1;
-  return a < b ? -1 : a > b ? 1 : 0;
+  // Ties keep id order whatever the direction.
+  return sortedView(
+    indexFor(data, resource.collection),
+    `${sort} ${order}`,
+    (a, b) => direction * compareSortValues(value(a, data), value(b, data)),
+  );
 }
 
 /** The paging envelope's head: total, the page used, and links that keep the caller's filters. */

@@ -1,4 +1,5 @@
 import { renderOnce } from '../../core/rendered-records.js';
+import type { SortValue } from '../../core/sorted-views.js';
 import { byId, type CollectionName, type RecordOf } from './indexes.js';
 import type { Piece } from './json-pieces.js';
 import type { Customer, ValomniaData } from './model.js';
@@ -11,9 +12,6 @@ import {
   segmentationPieces,
   userPieces,
 } from './render.js';
-
-/** A value a list filters or sorts by. */
-export type FieldValue = string | number | boolean | null;
 
 /** A list filter besides the dates: a wildcard match on text, or true/false. */
 export type ListFilter<R> =
@@ -35,16 +33,16 @@ export interface ResourceDefinition<C extends CollectionName> {
   /** The filters its list takes besides the eight date filters, in the documented order. */
   filters: Readonly<Record<string, ListFilter<RecordOf<C>>>>;
   /** The fields `sort` takes, and the value each sorts by. */
-  sortFields: Readonly<Record<string, (record: RecordOf<C>, data: ValomniaData) => FieldValue>>;
+  sortFields: Readonly<Record<string, (record: RecordOf<C>, data: ValomniaData) => SortValue>>;
   /** The record's JSON, kept per record. */
   render: (record: RecordOf<C>, data: ValomniaData) => Piece[];
 }
 
-type Plain<C extends CollectionName> = Readonly<Record<string, (record: RecordOf<C>) => FieldValue>>;
+type Plain<C extends CollectionName> = Readonly<Record<string, (record: RecordOf<C>) => SortValue>>;
 
 /** Sort fields read straight from the stored record. */
 function fieldsOf<C extends CollectionName>(names: readonly (keyof RecordOf<C> & string)[]): Plain<C> {
-  return Object.fromEntries(names.map((name) => [name, (record: RecordOf<C>) => record[name] as FieldValue]));
+  return Object.fromEntries(names.map((name) => [name, (record: RecordOf<C>) => record[name] as SortValue]));
 }
 
 const reference = { kind: 'text', value: (record: { reference: string }) => record.reference } as const;

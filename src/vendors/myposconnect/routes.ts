@@ -1,0 +1,135 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { clockNow } from '../../core/clock.js';
+import type { Tenant } from '../../core/store.js';
+import { decodeUtf8 } from '../../core/text.js';
+import { customerFields, customerObjectOf, isObject } from './customer-input.js';
+import {
+  HAS_SALES_TEXT,
+  IDS_MISMATCH_TEXT,
+  MyposError,
+  MyposFrameworkError,
+  methodNotSupportedText,
+  NOT_AN_OBJECT_TEXT,
+  NOT_FOUND_TEXT,
+} from './errors.js';
+import { listCustomers, type RawQuery, readListQuery } from './list.js';
+import type { MyposData, Permissions } from './model.js';
+import { customerJson, flatValue } from './render.js';
+import { JSON_TYPE } from './replies.js';
+import {
+  createCustomer,
+  customerIndex,
+  deleteCustomer,
+  findByCode,
+  findCustomer,
+  replaceCustomer,
+} from './repository.js';
+import { storedTime } from './wire-time.js';
+
+/** The customers API: list, get, add, replace, delete; behind the bearer hook. */
+export function customerRoutes(api: FastifyInstance): void {
+  api.get('/customers', (request, reply) => {
+    const { data } = allowed(request, 'read');
+    const query = readListQuery(request.query as RawQuery);
+    const { total, offset, rows } = listCustomers(customerIndex(data), query);
+    const flat = rows.map((customer, at) => {
+      const row: Record<string, unknown> = {};
+      for (const field of query.fields) row[field] = flatValue(customer, field);
+      row.customSortRowNumber = offset + at + 1;
+      row.liTotalCount = total;
+      return row;
+    });
+    return sendJson(reply, 200, flat);
+  });
+
+  api.get('/customers/:identifier', (request, reply) => {
+    const { data } = allowed(request, 'read');
+    const customer = findCustomer(data, paramOf(request));
+    if (!customer) throw new MyposError(404, NOT_FOUND_TEXT);
+    return sendJson(reply, 200, customerJson(customer));
+  });
+
+  api.post('/customers', async (request, reply) => {
+    const tenant = allowed(request, 'write');
+    const posted = customerObjectOf(bodyOf(request), true);
+    const fields = customerFields(posted, false);
+    const customer = createCustomer(tenant.data, fields, now(tenant), request.server.store.maxRecordsPerTenant);
+    await request.server.store.write();
+    // The vendor answers with the posted object, the two system fields filled in.
+    const { customerId: _id, customerCode: _code, ...rest } = posted;
+    return sendJson(reply, 202, { customerId: customer.customerId, customerCode: customer.customerCode, ...rest });
+  });
+
+  api.put('/customers/:customerCode', async (request, reply) => {
+    const tenant = allowed(request, 'write');
+    const current = findByCode(tenant.data, paramOf(request));
+    if (!current) throw new MyposError(404, NOT_FOUND_TEXT);
+    const posted = customerObjectOf(bodyOf(request), false);
+    // The docs ask for both ids in the body, and for them to name the customer in the path.
+    const sameId = typeof posted.customerId === 'string' && posted.customerId.toLowerCase() === current.customerId;
+    if (!sameId || posted.customerCode !== current.customerCode) throw new MyposError(400, IDS_MISMATCH_TEXT);
+    const customer = replaceCustomer(tenant.data, current, customerFields(posted, true), now(tenant));
+    await request.server.store.write();
+    return sendJson(reply, 200, customerJson(customer));
+  });
+
+  api.delete('/customers/:customerCode', async (request, reply) => {
+    const tenant = allowed(request, 'delete');
+    const current = findByCode(tenant.data, paramOf(request));
+    if (!current) throw new MyposError(404, NOT_FOUND_TEXT);
+    const deleted = deleteCustomer(tenant.data, current, now(tenant));
+    await request.server.store.write();
+    if (!deleted) throw new MyposError(409, HAS_SALES_TEXT);
+    return reply.code(204).send();
+  });
+}
+
+/** Every method a path does not take answers ASP.NET's 405. */
+export function methodNotAllowedRoutes(app: FastifyInstance, paths: Readonly<Record<string, readonly string[]>>): void {
+  const all = ['GET', 'POST', 'PUT', 'DELETE', 'PATCH', 'OPTIONS'];
+  for (const [url, taken] of Object.entries(paths)) {
+    const others = all.filter((method) => !taken.includes(method));
+    app.route({
+      method: others,
+      url,
+      handler: (request) => {
+        throw new MyposFrameworkError(405, methodNotSupportedText(request.method));
+      },
+    });
+  }
+}
+
+/** The request's tenant, once its user holds the permission; 403 otherwise. */
+function allowed(request: FastifyRequest, permission: keyof Permissions): Tenant<MyposData> {
+  const tenant = request.mypos;
+  if (!tenant) throw new Error('route is not behind the MYPOS bearer hook');
+  if (!tenant.data.permissions[permission]) {
+    throw new MyposError(403, `You do not have permission to ${permission} customers.`);
+  }
+  return tenant;
+}
+
+/** The body as JSON: 400 when it is none, not UTF-8, or not JSON. */
+function bodyOf(request: FastifyRequest): Record<string, unknown> | unknown {
+  const raw = request.body;
+  if (!Buffer.isBuffer(raw)) throw new MyposError(400, NOT_AN_OBJECT_TEXT);
+  try {
+    const parsed: unknown = JSON.parse(decodeUtf8(raw));
+    return isObject(parsed) ? parsed : parsed;
+  } catch {
+    throw new MyposError(400, NOT_AN_OBJECT_TEXT);
+  }
+}
+
+function paramOf(request: FastifyRequest): string {
+  const params = request.params as Record<string, string>;
+  return params.identifier ?? params.customerCode ?? '';
+}
+
+function now(tenant: Tenant<MyposData>): string {
+  return storedTime(clockNow(tenant.clock));
+}
+
+function sendJson(reply: FastifyReply, status: number, body: unknown): FastifyReply {
+  return reply.code(status).type(JSON_TYPE).send(JSON.stringify(body));
+}

@@ -1,0 +1,75 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { clockNow } from '../../core/clock.js';
+import type { Tenant, TenantStore } from '../../core/store.js';
+import { TOKEN_TEXTS } from './errors.js';
+import type { TokenSigner } from './jwt.js';
+import type { MyposData } from './model.js';
+import { JSON_TYPE } from './replies.js';
+import { emailProblem } from './tenancy.js';
+
+/** A token lasts two hours of the tenant's clock. */
+export const TOKEN_LIFETIME_S = 2 * 60 * 60;
+/** Tokens one user may take in one UTC day of the tenant's clock. */
+export const TOKENS_PER_DAY = 250;
+
+/**
+ * `POST /api/v2/auth/token`: HTTP Basic `email:password` in, a bearer token out. Any body is
+ * ignored. Failures are 400 with a failureDescription, as the vendor's page says.
+ */
+export async function issueToken(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  store: TenantStore,
+  signer: TokenSigner,
+): Promise<FastifyReply> {
+  const fail = (text: string) =>
+    reply
+      .code(400)
+      .type(JSON_TYPE)
+      .send(JSON.stringify({ failureDescription: text, bearerToken: null }));
+  const basic = /^Basic\s+(\S*)\s*$/i.exec(request.headers.authorization ?? '');
+  if (!basic) return fail(TOKEN_TEXTS.noBasic);
+  const encoded = basic[1] ?? '';
+  if (!/^[A-Za-z0-9+/]*={0,2}$/.test(encoded)) return fail(TOKEN_TEXTS.unreadable);
+  const decoded = Buffer.from(encoded, 'base64').toString('utf8');
+  const colon = decoded.indexOf(':');
+  if (colon < 0) return fail(TOKEN_TEXTS.unreadable);
+  const email = decoded.slice(0, colon);
+  const password = decoded.slice(colon + 1);
+  if (email.trim() === '' || password.trim() === '') return fail(TOKEN_TEXTS.blank);
+  if (emailProblem(email) !== null) return fail(TOKEN_TEXTS.tooLong);
+
+  const tenant = await store.open('myposconnect', email);
+  const nowMs = clockNow(tenant.clock);
+  const day = new Date(nowMs).toISOString().slice(0, 10);
+  const issuedToday = tenant.data.tokens.day === day ? tenant.data.tokens.issued : 0;
+  if (issuedToday >= TOKENS_PER_DAY) return fail(TOKEN_TEXTS.dailyLimit);
+  tenant.data.tokens = { day, issued: issuedToday + 1 };
+  const iat = Math.floor(nowMs / 1000);
+  const bearerToken = signer.sign({ sub: tenant.credential, iat, exp: iat + TOKEN_LIFETIME_S, tnt: tenant.createdAt });
+  await store.write();
+  return reply
+    .code(200)
+    .type(JSON_TYPE)
+    .send(JSON.stringify({ failureDescription: null, bearerToken }));
+}
+
+/**
+ * The tenant of a request's bearer token, or null: no token, one this process did not sign (a
+ * forged or `alg: none` one), one whose tenant was deleted since, or one expired on the tenant's
+ * clock.
+ */
+export function tenantOfBearer(
+  authorization: string | undefined,
+  store: TenantStore,
+  signer: TokenSigner,
+): Tenant<MyposData> | null {
+  const bearer = /^Bearer\s+(\S+)\s*$/i.exec(authorization ?? '');
+  if (!bearer?.[1]) return null;
+  const claims = signer.verify(bearer[1]);
+  if (!claims) return null;
+  const tenant = store.find('myposconnect', claims.sub) as Tenant<MyposData> | undefined;
+  if (!tenant || tenant.createdAt !== claims.tnt) return null;
+  if (clockNow(tenant.clock) >= claims.exp * 1000) return null;
+  return tenant;
+}
