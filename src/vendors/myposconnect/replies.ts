@@ -1,5 +1,5 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
-import { isClientDisconnect, logRequestError } from '../../core/client-errors.js';
+import { logRequestError } from '../../core/client-errors.js';
 import { type ErrorAnswer, reasonPhrase, sendErrorAnswer } from '../../core/error-envelopes.js';
 import { CapacityError } from '../../core/limits.js';
 import {
@@ -57,7 +57,6 @@ export function handleError(error: FastifyError, request: FastifyRequest, reply:
     return sendErrorAnswer(reply, messageAnswer(error.statusCode, error.message));
   if (error instanceof CapacityError) return sendErrorAnswer(reply, myposEnvelope(503, request.url));
   if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return sendErrorAnswer(reply, myposEnvelope(413, request.url));
-  const statusCode = logRequestError(request, error);
-  if (isClientDisconnect(error)) return sendErrorAnswer(reply, myposEnvelope(statusCode, request.url));
-  return sendErrorAnswer(reply, myposEnvelope(statusCode >= 500 ? 500 : statusCode, request.url));
+  // A client that hung up is logged at debug and answered nowhere; anything unexpected is a 500.
+  return sendErrorAnswer(reply, myposEnvelope(Math.min(logRequestError(request, error), 500), request.url));
 }
