@@ -1,6 +1,7 @@
-// pos-sandbox benchmark: throughput (Imonggo and Valomnia endpoints) against a bare-Fastify
-// ceiling, cold start against a bare hello-world, and RSS with 10 seeded Imonggo tenants, then
-// 10 Imonggo + 10 Valomnia. `npm run bench` builds first, then runs this.
+// pos-sandbox benchmark: throughput (Imonggo, Valomnia and MYPOS Connect endpoints) against a
+// bare-Fastify ceiling, cold start against a bare hello-world, and RSS with 10 seeded Imonggo
+// tenants, then 10 Imonggo + 10 Valomnia, then 10 of each of the three vendors.
+// `npm run bench` builds first, then runs this.
 // All traffic goes to 127.0.0.1. Exits 0 when everything ran (even if a target FAILs), 1 if
 // something broke (a server did not start, a request was refused, the watchdog fired...).
 //
@@ -28,6 +29,7 @@ import {
   table,
   waitFor200,
 } from './lib.mjs';
+import { myposEndpoints, myposRssRequests } from './mypos.mjs';
 import { benchScale, SCALE_SIZES, SCALE_TARGETS } from './scale.mjs';
 import { valomniaEndpoints, valomniaRssRequests } from './valomnia.mjs';
 
@@ -61,10 +63,17 @@ const TARGETS = {
   rssBothMb: 200,
   valomniaListRatio: 0.5,
   valomniaShowRatio: 0.5,
+  /** 10 tenants of each vendor (Imonggo, Valomnia, MYPOS), after the load of all three. */
+  rssAllMb: 250,
+  myposListRatio: 0.5,
+  myposGetRatio: 0.5,
 };
 
 const CREATE_BODY = '<customer><first_name>Bench</first_name><last_name>Mark</last_name></customer>';
-/** The Imonggo endpoints; the Valomnia ones need a session, so they are made once the sandbox is up. */
+/**
+ * The Imonggo endpoints; the Valomnia ones need a session and the MYPOS ones a bearer token, so
+ * they are made once the sandbox is up.
+ */
 const IMONGGO_ENDPOINTS = [
   {
     key: 'list',
@@ -135,7 +144,7 @@ const log = (line) => process.stdout.write(`· ${line}\n`);
 
 /**
  * One request of an endpoint: Basic auth of its token (Imonggo) or its own headers (a Valomnia
- * session). A `body` that is a function makes a fresh body for each request.
+ * session, a MYPOS bearer token). A `body` that is a function makes a fresh body for each request.
  */
 function requestOf(endpoint) {
   const headers = endpoint.headers ? { ...endpoint.headers } : { authorization: basicAuth(endpoint.token) };
@@ -195,7 +204,11 @@ async function benchThroughput(dir) {
   try {
     await waitFor200(`${sandbox.url}/__admin/health`);
     log(`sandbox up at ${sandbox.url} (pid ${sandbox.pid})`);
-    const endpoints = [...IMONGGO_ENDPOINTS, ...(await valomniaEndpoints(sandbox.url))];
+    const endpoints = [
+      ...IMONGGO_ENDPOINTS,
+      ...(await valomniaEndpoints(sandbox.url)),
+      ...(await myposEndpoints(sandbox.url)),
+    ];
     const answers = {};
     for (const endpoint of endpoints) {
       const res = await request(sandbox.url + endpoint.path, requestOf(endpoint));
@@ -305,7 +318,8 @@ async function benchColdStart() {
 /**
  * Step 5: a fresh server; 10 Imonggo tokens (10 seeded tenants of RECORDS customers) and their
  * load, VmRSS (the first memory target); then 10 Valomnia logins (10 more tenants of RECORDS
- * customers) and a load over both vendors' tenants, VmRSS again.
+ * customers) and a load over both vendors' tenants, VmRSS again; then 10 MYPOS tokens (10 more
+ * tenants of RECORDS customers) and a load over all three vendors' tenants, VmRSS a third time.
  */
 async function benchRss() {
   const server = await startNodeServer(SANDBOX_ARGS, { cwd: ROOT });
@@ -345,17 +359,28 @@ async function benchRss() {
     const bothSeededMb = procStatusMb(server.pid, 'VmRSS');
     await expectTenants(server.url, { imonggo: RSS_TENANTS, valomnia: RSS_TENANTS });
     // Both vendors' requests interleaved, so every tenant stays in use while the heap settles.
-    const mixed = [];
-    for (let i = 0; i < Math.max(imonggoRequests.length, valomniaRequests.length); i += 1) {
-      if (i < imonggoRequests.length) mixed.push(imonggoRequests[i]);
-      if (i < valomniaRequests.length) mixed.push(valomniaRequests[i]);
-    }
-    const bothLoad = await rssLoad(server.url, mixed, 'Imonggo + Valomnia');
+    const bothLoad = await rssLoad(server.url, interleave(imonggoRequests, valomniaRequests), 'Imonggo + Valomnia');
     const bothRssMb = procStatusMb(server.pid, 'VmRSS');
     const bothHwmMb = procStatusMb(server.pid, 'VmHWM');
     log(
       `RSS after seeding ${RSS_TENANTS} Valomnia tenants more ${bothSeededMb.toFixed(1)} MB, ` +
         `after ${bothLoad.total} requests to both ${bothRssMb.toFixed(1)} MB (peak ${bothHwmMb.toFixed(1)} MB)`,
+    );
+
+    // The same emails as the Valomnia logins: tenants are per vendor, so these are 10 new ones.
+    const myposRequests = await myposRssRequests(server.url, logins);
+    const allSeededMb = procStatusMb(server.pid, 'VmRSS');
+    await expectTenants(server.url, { imonggo: RSS_TENANTS, valomnia: RSS_TENANTS, myposconnect: RSS_TENANTS });
+    const allLoad = await rssLoad(
+      server.url,
+      interleave(imonggoRequests, valomniaRequests, myposRequests),
+      'Imonggo + Valomnia + MYPOS',
+    );
+    const allRssMb = procStatusMb(server.pid, 'VmRSS');
+    const allHwmMb = procStatusMb(server.pid, 'VmHWM');
+    log(
+      `RSS after seeding ${RSS_TENANTS} MYPOS tenants more ${allSeededMb.toFixed(1)} MB, ` +
+        `after ${allLoad.total} requests to all three ${allRssMb.toFixed(1)} MB (peak ${allHwmMb.toFixed(1)} MB)`,
     );
     return {
       idleMb,
@@ -371,10 +396,26 @@ async function benchRss() {
         loadRequests: bothLoad.total,
         loadRps: bothLoad.rps,
       },
+      all: {
+        seededMb: allSeededMb,
+        rssMb: allRssMb,
+        hwmMb: allHwmMb,
+        loadRequests: allLoad.total,
+        loadRps: allLoad.rps,
+      },
     };
   } finally {
     await stopProcess(server.child);
   }
+}
+
+/** The lists' requests taken in turn (one of each, then the next of each...), so every tenant stays in use. */
+function interleave(...lists) {
+  const mixed = [];
+  for (let i = 0; i < Math.max(...lists.map((list) => list.length)); i += 1) {
+    for (const list of lists) if (i < list.length) mixed.push(list[i]);
+  }
+  return mixed;
 }
 
 /** Throws unless the server holds exactly `counts` tenants per vendor ({ imonggo: 10, ... }). */
@@ -460,7 +501,7 @@ function report({ throughput, cold, rss, scale }) {
   if (rss) {
     out.push(
       '',
-      `Memory (--records ${RECORDS}; ${RSS_TENANTS} Imonggo tenants, then ${RSS_TENANTS} Valomnia tenants more; each load ${RSS_LOAD_S} s at ${CONNECTIONS} connections)`,
+      `Memory (--records ${RECORDS}; ${RSS_TENANTS} Imonggo tenants, then ${RSS_TENANTS} Valomnia tenants more, then ${RSS_TENANTS} MYPOS tenants more; each load ${RSS_LOAD_S} s at ${CONNECTIONS} connections)`,
       table([
         ['moment', 'VmRSS MB'],
         ['idle, no tenant', Number(rss.idleMb.toFixed(1))],
@@ -469,7 +510,10 @@ function report({ throughput, cold, rss, scale }) {
         ['peak so far (VmHWM)', Number(rss.hwmMb.toFixed(1))],
         [`+ ${RSS_TENANTS} Valomnia tenants seeded`, Number(rss.both.seededMb.toFixed(1))],
         [`after ${rss.both.loadRequests} requests to both vendors`, Number(rss.both.rssMb.toFixed(1))],
-        ['peak (VmHWM)', Number(rss.both.hwmMb.toFixed(1))],
+        ['peak so far (VmHWM)', Number(rss.both.hwmMb.toFixed(1))],
+        [`+ ${RSS_TENANTS} MYPOS tenants seeded`, Number(rss.all.seededMb.toFixed(1))],
+        [`after ${rss.all.loadRequests} requests to all three vendors`, Number(rss.all.rssMb.toFixed(1))],
+        ['peak (VmHWM)', Number(rss.all.hwmMb.toFixed(1))],
       ]),
     );
   }
@@ -490,7 +534,7 @@ function report({ throughput, cold, rss, scale }) {
       pass(ratio >= TARGETS.jsonListRatio),
     ]);
   } else rows.push([`JSON list >= ${TARGETS.jsonListRatio}x a bare JSON.stringify route`, 'not measured', 'ERROR']);
-  const valomniaRatios = [
+  const vendorRatios = [
     [
       'valomniaList',
       `Valomnia list (max=100) >= ${TARGETS.valomniaListRatio * 100}% of ceiling`,
@@ -499,8 +543,11 @@ function report({ throughput, cold, rss, scale }) {
     ['valomniaShow', `Valomnia show >= ${TARGETS.valomniaShowRatio * 100}% of ceiling`, TARGETS.valomniaShowRatio],
     ['valomniaCreate', 'Valomnia create (form) share of ceiling (figure, no target)', null],
     ['valomniaImage', 'Valomnia medium_ image share of ceiling (figure, no target)', null],
+    ['myposList', `MYPOS list (liPageSize=100) >= ${TARGETS.myposListRatio * 100}% of ceiling`, TARGETS.myposListRatio],
+    ['myposGet', `MYPOS get by code >= ${TARGETS.myposGetRatio * 100}% of ceiling`, TARGETS.myposGetRatio],
+    ['myposCreate', 'MYPOS create (JSON) share of ceiling (figure, no target)', null],
   ];
-  for (const [key, label, target] of valomniaRatios) {
+  for (const [key, label, target] of vendorRatios) {
     if (throughput?.sandbox[key]) {
       const ratio = throughput.sandbox[key].rps / throughput.ceiling[key].rps;
       rows.push([label, `${(ratio * 100).toFixed(1)}%`, target === null ? 'info' : pass(ratio >= target)]);
@@ -520,12 +567,15 @@ function report({ throughput, cold, rss, scale }) {
   } else rows.push([`cold start <= ${TARGETS.coldRatio}x hello-world`, 'not measured', 'ERROR']);
   const rssLabel = `RSS, ${RSS_TENANTS} Imonggo tenants after load < ${TARGETS.rssMb} MB`;
   const rssBothLabel = `RSS, ${RSS_TENANTS} Imonggo + ${RSS_TENANTS} Valomnia tenants after load < ${TARGETS.rssBothMb} MB`;
+  const rssAllLabel = `RSS, ${RSS_TENANTS} Imonggo + ${RSS_TENANTS} Valomnia + ${RSS_TENANTS} MYPOS tenants after load < ${TARGETS.rssAllMb} MB`;
   if (rss) {
     rows.push([rssLabel, `${rss.rssMb.toFixed(1)} MB`, pass(rss.rssMb < TARGETS.rssMb)]);
     rows.push([rssBothLabel, `${rss.both.rssMb.toFixed(1)} MB`, pass(rss.both.rssMb < TARGETS.rssBothMb)]);
+    rows.push([rssAllLabel, `${rss.all.rssMb.toFixed(1)} MB`, pass(rss.all.rssMb < TARGETS.rssAllMb)]);
   } else {
     rows.push([rssLabel, 'not measured', 'ERROR']);
     rows.push([rssBothLabel, 'not measured', 'ERROR']);
+    rows.push([rssAllLabel, 'not measured', 'ERROR']);
   }
   if (scale) {
     const [small, large] = SCALE_SIZES;
