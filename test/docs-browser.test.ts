@@ -68,10 +68,10 @@ async function operations(page: Page): Promise<string[]> {
 }
 
 describe.skipIf(!available)('the docs page in a browser', () => {
-  it('offers both contracts and shows Valomnia next to Imonggo', { timeout: 60_000 }, async () => {
+  it('offers the three contracts and shows Valomnia next to Imonggo', { timeout: 60_000 }, async () => {
     const page = await openDocs();
     const select = page.locator('.topbar select');
-    expect(await select.locator('option').allTextContents()).toEqual(['Imonggo', 'Valomnia']);
+    expect(await select.locator('option').allTextContents()).toEqual(['Imonggo', 'Valomnia', 'MYPOS Connect']);
 
     const imonggo = await operations(page);
     expect(imonggo).toContain('GET /api/customers.xml');
@@ -92,6 +92,37 @@ describe.skipIf(!available)('the docs page in a browser', () => {
       expect(valomnia).toContain(operation);
     }
     expect(await page.locator('.info .title').first().textContent()).toMatch(/Valomnia/);
+    await page.close();
+  });
+
+  it("shows the MYPOS Connect operations, and none of the other vendors'", { timeout: 60_000 }, async () => {
+    const page = await openDocs();
+    await page.locator('.topbar select').selectOption({ label: 'MYPOS Connect' });
+    await page.locator('.opblock-summary-path[data-path="/api/v2/auth/token"]').first().waitFor({ timeout: 20_000 });
+    expect((await operations(page)).sort()).toEqual(
+      [
+        'POST /api/v2/auth/token',
+        'GET /api/v2/customers',
+        'POST /api/v2/customers',
+        'GET /api/v2/customers/{identifier}',
+        'PUT /api/v2/customers/{identifier}',
+        'DELETE /api/v2/customers/{identifier}',
+      ].sort(),
+    );
+    expect(await page.locator('.info .title').first().textContent()).toMatch(/MYPOS Connect/);
+    // The document renders whole: the schemas are listed, and an operation opens on its answers.
+    const titles = page.locator(
+      '.models [data-json-schema-level="0"] > .json-schema-2020-12-head .json-schema-2020-12__title',
+    );
+    await titles.first().waitFor({ timeout: 20_000 });
+    expect(await titles.allTextContents()).toEqual(
+      expect.arrayContaining(['Customer', 'FlatRow', 'TokenIssued', 'CustomerCreateBody']),
+    );
+    await page.locator('.opblock-summary-path[data-path="/api/v2/customers"]').first().click();
+    const responses = page.locator('.opblock.is-open .responses-table tr.response .response-col_status');
+    await responses.first().waitFor({ timeout: 20_000 });
+    expect((await responses.allTextContents()).map((text) => text.trim())).toEqual(['200', '400', '401', '403', '500']);
+    expect(await page.locator('.errors-wrapper').count()).toBe(0);
     await page.close();
   });
 });

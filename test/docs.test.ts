@@ -23,12 +23,13 @@ describe('docs page', () => {
     expect(init.statusCode).toBe(200);
     expect(init.body).toContain('/openapi/imonggo.yaml');
     expect(init.body).toContain('/openapi/valomnia.yaml');
+    expect(init.body).toContain('/openapi/myposconnect.yaml');
     const css = await app.inject({ url: '/docs/static/swagger-ui.css' });
     expect(css.statusCode).toBe(200);
     expect(css.headers['content-type']).toMatch(/^text\/css/);
   });
 
-  it('lists every contract in the page config, Imonggo then Valomnia', async () => {
+  it('lists every contract in the page config: Imonggo, Valomnia, MYPOS Connect', async () => {
     const init = await app.inject({ url: '/docs/static/swagger-initializer.js' });
     const config = /const config = (\{.*\})\s*$/m.exec(init.body)?.[1];
     expect(config, 'the initializer carries its config as one JSON line').toBeDefined();
@@ -36,6 +37,7 @@ describe('docs page', () => {
     expect(urls).toEqual([
       { url: '/openapi/imonggo.yaml', name: 'Imonggo' },
       { url: '/openapi/valomnia.yaml', name: 'Valomnia' },
+      { url: '/openapi/myposconnect.yaml', name: 'MYPOS Connect' },
     ]);
     expect(urls.map(({ url }) => url)).toEqual(Object.keys(VENDOR_SPECS).map((vendor) => `/openapi/${vendor}.yaml`));
   });

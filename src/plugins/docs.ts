@@ -4,7 +4,7 @@ import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest }
 import { packageRoot } from '../core/package-root.js';
 
 /** The vendors with a contract under openapi/, by file name, and the title the docs page shows. */
-export const VENDOR_SPECS = { imonggo: 'Imonggo', valomnia: 'Valomnia' } as const;
+export const VENDOR_SPECS = { imonggo: 'Imonggo', valomnia: 'Valomnia', myposconnect: 'MYPOS Connect' } as const;
 
 /**
  * The contracts at /openapi/<vendor>.yaml and an interactive page at /docs that switches

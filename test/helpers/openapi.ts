@@ -97,15 +97,19 @@ function templatePattern(template: string): RegExp {
   return new RegExp(`^${source}$`);
 }
 
+/** The vendors with a contract under openapi/. */
+export type ContractVendor = 'imonggo' | 'valomnia' | 'myposconnect';
+
 /**
  * The vendor whose contract declares a route of the app, by its URL (Fastify's form), or null for
  * the sandbox's own routes (control API, docs, contracts). Imonggo owns `/api/…` except the
  * versioned prefixes; Valomnia owns `/api/v1.0/…`, `/api/v1/…` and its paths at the root (login,
- * logout, the upload directories' images).
+ * logout, the upload directories' images); MYPOS Connect owns `/api/v2/…`.
  */
-export function routeVendor(url: string): 'imonggo' | 'valomnia' | null {
+export function routeVendor(url: string): ContractVendor | null {
   if (/^\/(__admin|docs|openapi)(\/|$)/.test(url)) return null;
   if (/^\/api\/v1(\.0)?(\/|$)/.test(url)) return 'valomnia';
+  if (/^\/api\/v2(\/|$)/.test(url)) return 'myposconnect';
   if (/^\/api\/v[0-9]/.test(url)) return null;
   if (/^\/api(\/|$)/.test(url)) return 'imonggo';
   return 'valomnia';
@@ -166,7 +170,7 @@ export function expectOperationsNamed(operations: readonly SpecOperation[]): voi
  * The routes the app registers for a vendor (see routeVendor), as Fastify writes them
  * ("/api/customers/:id.xml"), without the HEAD route Fastify adds beside each GET on its own.
  */
-export async function registeredRoutes(vendor: 'imonggo' | 'valomnia'): Promise<{ method: string; url: string }[]> {
+export async function registeredRoutes(vendor: ContractVendor): Promise<{ method: string; url: string }[]> {
   const store = new TenantStore(createMemoryDb(), { seed: { dataset: 'empty', seed: 1, records: 0 }, maxTenants: 1 });
   const app = buildApp({ store });
   const routes: { method: string; url: string }[] = [];
