@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { clockNow } from '../../core/clock.js';
-import { joinRendered, renderOnce } from '../../core/rendered-records.js';
+import { renderOnce } from '../../core/rendered-records.js';
 import type { Tenant } from '../../core/store.js';
 import { decodeUtf8 } from '../../core/text.js';
 import { customerFields, customerObjectOf, isObject } from './customer-input.js';
@@ -33,21 +33,17 @@ export function customerRoutes(api: FastifyInstance): void {
     const { data } = allowed(request, 'read');
     const query = readListQuery(request.query as RawQuery);
     const { total, offset, rows } = listCustomers(customerIndex(data), query);
-    const items = rows.map((customer, at) => {
-      const fields = flatFields(customer, query.fields);
-      return `{${fields}${fields === '' ? '' : ','}"customSortRowNumber":${offset + at + 1},"liTotalCount":${total}}`;
-    });
     return reply
       .code(200)
       .type(JSON_TYPE)
-      .send(joinRendered('[', items, ',', ']'));
+      .send(flatPage(rows, query.fields, offset, total));
   });
 
   api.get('/customers/:identifier', (request, reply) => {
     const { data } = allowed(request, 'read');
     const customer = findCustomer(data, paramOf(request));
     if (!customer) throw new MyposError(404, NOT_FOUND_TEXT);
-    return sendJson(reply, 200, customerJson(customer));
+    return reply.code(200).type(JSON_TYPE).send(customerBytes(customer));
   });
 
   api.post('/customers', async (request, reply) => {
@@ -85,15 +81,43 @@ export function customerRoutes(api: FastifyInstance): void {
   });
 }
 
-// The whole flat view of a customer, kept per record (records are replaced, never edited): the
-// row of a list without sFieldList is this and the two counters.
-const allFlatFields = renderOnce((customer: Customer) => flatFieldsJson(customer, FLAT_FIELDS));
+// A customer's full JSON as UTF-8, kept per record like its flat view below.
+const customerBytes = renderOnce((customer: Customer) => Buffer.from(JSON.stringify(customerJson(customer))));
 
-/** A row's fields as JSON members without the braces (`"customerId":…,"…":…`), '' for none. */
-function flatFields(customer: Customer, fields: readonly FlatField[]): string {
-  return fields === FLAT_FIELDS ? allFlatFields(customer) : flatFieldsJson(customer, fields);
+// The whole flat view of a customer as UTF-8, kept per record (records are replaced, never
+// edited): a row of a list without sFieldList is these bytes and the two counters. Kept as bytes
+// because a page of text with any non-ASCII letter ("Émilie", "Montréal") is re-encoded on every
+// request, which cost more than building the page; copying kept bytes is a memcpy.
+const allFlatFields = renderOnce((customer: Customer) => Buffer.from(flatFieldsJson(customer, FLAT_FIELDS)));
+
+/**
+ * A list page as one Buffer: `[{<fields>,"customSortRowNumber":n,"liTotalCount":t},…]`, each
+ * row's fields copied from its kept bytes (or rendered, for an sFieldList) and the counters,
+ * plain ASCII, written in place.
+ */
+function flatPage(rows: readonly Customer[], fields: readonly FlatField[], offset: number, total: number): Buffer {
+  const members = rows.map((customer) =>
+    fields === FLAT_FIELDS ? allFlatFields(customer) : Buffer.from(flatFieldsJson(customer, fields)),
+  );
+  const counters = rows.map(
+    (_customer, at) =>
+      `${members[at]?.length ? ',' : ''}"customSortRowNumber":${offset + at + 1},"liTotalCount":${total}}`,
+  );
+  let size = 2 + Math.max(0, rows.length - 1);
+  for (let at = 0; at < rows.length; at += 1) size += 1 + (members[at]?.length ?? 0) + (counters[at]?.length ?? 0);
+  const page = Buffer.allocUnsafe(size);
+  let end = page.write('[', 0, 'latin1');
+  for (let at = 0; at < rows.length; at += 1) {
+    if (at > 0) end += page.write(',', end, 'latin1');
+    end += page.write('{', end, 'latin1');
+    end += (members[at] as Buffer).copy(page, end);
+    end += page.write(counters[at] as string, end, 'latin1');
+  }
+  page.write(']', end, 'latin1');
+  return page;
 }
 
+/** A row's fields as JSON members without the braces (`"customerId":…,"…":…`), '' for none. */
 function flatFieldsJson(customer: Customer, fields: readonly FlatField[]): string {
   const row: Record<string, unknown> = {};
   for (const field of fields) row[field] = flatValue(customer, field);
