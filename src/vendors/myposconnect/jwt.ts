@@ -7,7 +7,7 @@ export interface TokenClaims {
   /** Issued at and expiry, in seconds of the tenant's clock. */
   iat: number;
   exp: number;
-  /** When the tenant was created: a token outlives no tenant it was issued for. */
+  /** The tenant it was issued for (an id of the process's): a token outlives no tenant. */
   tnt: string;
 }
 

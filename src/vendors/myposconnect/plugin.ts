@@ -45,6 +45,10 @@ export async function myposPlugin(app: FastifyInstance, options: MyposPluginOpti
   );
   // Bodies are read as JSON whatever their type (ASP.NET's formatters take JSON sent as
   // text/plain too); a route parses its body only when it wants one, so a GET ignores any body.
+  app.addHook('onRequest', async (request) => {
+    // Any Content-Type, even one that does not parse (";;;"), reaches the JSON reading below.
+    if (request.headers['content-type'] !== undefined) request.headers['content-type'] = 'application/octet-stream';
+  });
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: options.bodyLimit }, (_request, body, done) =>
     done(null, body),
@@ -60,6 +64,10 @@ export async function myposPlugin(app: FastifyInstance, options: MyposPluginOpti
   await app.register(async (api) => {
     // Before the body is read: a request without a live token never gets that far.
     api.addHook('onRequest', async (request, reply) => {
+      // `/customers/` routes with an empty identifier: that is no resource, as ASP.NET routes it.
+      if (Object.values(request.params as Record<string, string>).includes('')) {
+        return sendErrorAnswer(reply, messageAnswer(404, noResourceText(requestUri(request))));
+      }
       const tenant = tenantOfBearer(request.headers.authorization, app.store, signer);
       if (tenant === null) return sendErrorAnswer(reply, myposEnvelope(401, request.url));
       request.mypos = tenant;

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { clockNow } from '../../core/clock.js';
 import type { Tenant, TenantStore } from '../../core/store.js';
@@ -46,12 +47,31 @@ export async function issueToken(
   if (issuedToday >= TOKENS_PER_DAY) return fail(TOKEN_TEXTS.dailyLimit);
   tenant.data.tokens = { day, issued: issuedToday + 1 };
   const iat = Math.floor(nowMs / 1000);
-  const bearerToken = signer.sign({ sub: tenant.credential, iat, exp: iat + TOKEN_LIFETIME_S, tnt: tenant.createdAt });
+  const bearerToken = signer.sign({
+    sub: tenant.credential,
+    iat,
+    exp: iat + TOKEN_LIFETIME_S,
+    tnt: tenantIdOf(tenant),
+  });
   await store.write();
   return reply
     .code(200)
     .type(JSON_TYPE)
     .send(JSON.stringify({ failureDescription: null, bearerToken }));
+}
+
+// A random id per tenant object: what a token's `tnt` claim names. A reset keeps the object (and
+// its tokens); a delete drops it, so a token of a deleted tenant names no tenant, even when the
+// same email takes a new one within the same millisecond.
+const tenantIds = new WeakMap<object, string>();
+
+function tenantIdOf(tenant: Tenant<MyposData>): string {
+  let id = tenantIds.get(tenant);
+  if (id === undefined) {
+    id = randomBytes(12).toString('base64url');
+    tenantIds.set(tenant, id);
+  }
+  return id;
 }
 
 // Tokens whose signature has been checked, with their claims: a client sends the same token with
@@ -91,7 +111,7 @@ export function tenantOfBearer(
   const claims = verified(bearer[1], signer);
   if (!claims) return null;
   const tenant = store.find('myposconnect', claims.sub) as Tenant<MyposData> | undefined;
-  if (!tenant || tenant.createdAt !== claims.tnt) return null;
+  if (!tenant || tenantIdOf(tenant) !== claims.tnt) return null;
   if (clockNow(tenant.clock) >= claims.exp * 1000) return null;
   return tenant;
 }
