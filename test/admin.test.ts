@@ -124,7 +124,10 @@ describe('credentials: the control API takes exactly what the vendor takes', () 
   it('an unknown vendor is a 404 that names the known ones', async () => {
     const res = await admin('POST', `/tenants/nobody/${TOKEN}/reset`);
     expect(res.statusCode).toBe(404);
-    expect(res.json()).toEqual({ error: 'not_found', message: 'unknown vendor "nobody"; known: imonggo, valomnia, myposconnect' });
+    expect(res.json()).toEqual({
+      error: 'not_found',
+      message: 'unknown vendor "nobody"; known: imonggo, valomnia, myposconnect',
+    });
   });
 
   it('a vendor that registers itself is addressable without any change to the control API', async () => {
@@ -151,7 +154,9 @@ describe('credentials: the control API takes exactly what the vendor takes', () 
         message: 'fourth refuses this credential: it is not a number',
       });
       const unknown = await withFourth.inject({ method: 'POST', url: '/__admin/tenants/fifth/1/reset' });
-      expect(unknown.json()).toMatchObject({ message: 'unknown vendor "fifth"; known: imonggo, valomnia, myposconnect, fourth' });
+      expect(unknown.json()).toMatchObject({
+        message: 'unknown vendor "fifth"; known: imonggo, valomnia, myposconnect, fourth',
+      });
       const listed = await withFourth.inject({ url: '/__admin/tenants' });
       expect(listed.json()).toMatchObject({ tenants: [{ vendor: 'fourth', credential: '123' }] });
     } finally {
