@@ -3,7 +3,7 @@ import { SEEDERS } from '../seeds/index.js';
 import { ConfigError, readConfig, usage } from './config.js';
 import type { VendorName } from './core/store.js';
 import { prewarmTemplates } from './seed-prewarm.js';
-import { seedSpecOf, startServer, stopOnSignals } from './server.js';
+import { npmParentPid, seedSpecOf, startServer, stopOnSignals } from './server.js';
 
 /** `pos-sandbox [options]`: reads flags and environment, starts the server, prints its URL. */
 async function main(argv: string[]): Promise<void> {
@@ -31,7 +31,7 @@ async function main(argv: string[]): Promise<void> {
         )
       : undefined;
   const server = await startServer(config, { prewarmed });
-  stopOnSignals(server);
+  stopOnSignals(server, { parentPid: npmParentPid(process.env, process.ppid) });
   process.stdout.write(`pos-sandbox listening on ${server.url}\n`);
 }
 

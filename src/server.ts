@@ -64,13 +64,27 @@ function displayUrl(address: string, host: string): string {
   return `http://${shownHost}:${port}`;
 }
 
-/** Stops the server on SIGINT/SIGTERM: in-flight requests finish, then the process exits 0. */
-export function stopOnSignals(server: RunningServer): void {
+/** What ends a running server besides a signal to the process itself. */
+export interface StopTriggers {
+  /**
+   * A process whose end stops the server too (npm's, see npmParentPid): without it a server whose
+   * npm was killed lives on, reparented, holding its port.
+   */
+  parentPid?: number;
+  /** How often the parent is looked for, in ms (default 200). */
+  pollMs?: number;
+}
+
+/**
+ * Stops the server on SIGINT/SIGTERM, or when the watched parent process is gone: in-flight
+ * requests finish, then the process exits 0.
+ */
+export function stopOnSignals(server: RunningServer, triggers: StopTriggers = {}): void {
   let stopping = false;
-  const stop = (signal: NodeJS.Signals) => {
+  const stop = (reason: string) => {
     if (stopping) return;
     stopping = true;
-    server.app.log.info({ signal }, 'stopping');
+    server.app.log.info({ reason }, 'stopping');
     server.stop().then(
       () => process.exit(0),
       (error: unknown) => {
@@ -79,6 +93,37 @@ export function stopOnSignals(server: RunningServer): void {
       },
     );
   };
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
+  process.once('SIGINT', () => stop('SIGINT'));
+  process.once('SIGTERM', () => stop('SIGTERM'));
+  const { parentPid } = triggers;
+  if (parentPid !== undefined && parentPid > 1) {
+    const watch = setInterval(() => {
+      if (!isAlive(parentPid)) {
+        clearInterval(watch);
+        stop('parent process ended');
+      }
+    }, triggers.pollMs ?? 200);
+    watch.unref();
+  }
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    // EPERM: it exists but belongs to someone else; only ESRCH says it is gone.
+    return (error as NodeJS.ErrnoException).code !== 'ESRCH';
+  }
+}
+
+/**
+ * The process to stop with when npm started this one (`npm start`, `npm run`, `npx`): the parent.
+ * `npm start` runs `exec node …`, so the parent is npm itself, which passes SIGTERM and SIGINT on;
+ * watching it covers what cannot be passed on (npm killed outright) and `npx`, whose `sh -c` may
+ * die of a signal without passing it to the server.
+ */
+export function npmParentPid(env: Readonly<Record<string, string | undefined>>, ppid: number): number | undefined {
+  const underNpm = env.npm_lifecycle_event !== undefined || env.npm_command !== undefined;
+  return underNpm ? ppid : undefined;
 }
