@@ -6,8 +6,14 @@
 import { build } from 'esbuild';
 
 // The seed worker (dist/seed-worker.js) is bundled the same way; the CLI starts it beside itself.
+// So is the package entry (dist/index.js, `import { startSandbox } from 'pos-sandbox'`), whose
+// declarations tsc writes to dist/types.
 await build({
-  entryPoints: { 'pos-sandbox': 'dist/src/cli.js', 'seed-worker': 'dist/src/seed-worker.js' },
+  entryPoints: {
+    'pos-sandbox': 'dist/src/cli.js',
+    'seed-worker': 'dist/src/seed-worker.js',
+    index: 'dist/src/index.js',
+  },
   outdir: 'dist',
   bundle: true,
   platform: 'node',
