@@ -5,6 +5,7 @@ import type { TenantStore } from './core/store.js';
 import { adminPlugin } from './plugins/admin.js';
 import { docsPlugin } from './plugins/docs.js';
 import { httpEdge } from './plugins/http-edge.js';
+import { indexPagePlugin } from './plugins/index-page.js';
 import { storePlugin } from './plugins/store.js';
 import { imonggoPlugin } from './vendors/imonggo/plugin.js';
 import { myposControlPlugin, myposPlugin } from './vendors/myposconnect/plugin.js';
@@ -68,6 +69,7 @@ export function buildApp(options: AppOptions): FastifyInstance {
   app.register(storePlugin, { store: options.store });
   app.register(adminPlugin, { prefix: '/__admin' });
   app.register(docsPlugin);
+  app.register(indexPagePlugin);
   app.register(imonggoPlugin, { prefix: '/api', bodyLimit });
   app.register(valomniaPlugin, { bodyLimit });
   app.register(myposPlugin, { prefix: '/api/v2', bodyLimit });

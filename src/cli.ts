@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 import { SEEDERS } from '../seeds/index.js';
-import { ConfigError, readConfig, usage } from './config.js';
+import { ConfigError, listenProblem, packageVersion, readConfig, usage } from './config.js';
 import type { VendorName } from './core/store.js';
 import { prewarmTemplates } from './seed-prewarm.js';
 import { npmParentPid, seedSpecOf, startServer, stopOnSignals } from './server.js';
@@ -9,6 +9,10 @@ import { npmParentPid, seedSpecOf, startServer, stopOnSignals } from './server.j
 async function main(argv: string[]): Promise<void> {
   if (argv.includes('--help') || argv.includes('-h')) {
     process.stdout.write(usage());
+    return;
+  }
+  if (argv.includes('--version') || argv.includes('-v')) {
+    process.stdout.write(`pos-sandbox ${packageVersion()}\n`);
     return;
   }
   let config: ReturnType<typeof readConfig>;
@@ -30,7 +34,17 @@ async function main(argv: string[]): Promise<void> {
           Object.keys(SEEDERS) as VendorName[],
         )
       : undefined;
-  const server = await startServer(config, { prewarmed });
+  let server: Awaited<ReturnType<typeof startServer>>;
+  try {
+    server = await startServer(config, { prewarmed });
+  } catch (error) {
+    // A busy port or a host that is not this machine's is the user's to fix: one line, no stack.
+    const problem = listenProblem(error, config);
+    if (problem === undefined) throw error;
+    process.stderr.write(`pos-sandbox: ${problem}\n`);
+    // The seed worker would keep the process alive.
+    process.exit(1);
+  }
   stopOnSignals(server, { parentPid: npmParentPid(process.env, process.ppid) });
   process.stdout.write(`pos-sandbox listening on ${server.url}\n`);
 }

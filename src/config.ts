@@ -1,4 +1,7 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { packageRoot } from './core/package-root.js';
 import { DATASETS, type Dataset } from './core/store.js';
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -52,7 +55,8 @@ export function usage(): string {
     '',
     '  flag         environment variable',
     ...lines,
-    '  --help       this text',
+    '  --help       this text (or -h)',
+    '  --version    the version (or -v)',
     '',
   ].join('\n');
 }
@@ -102,4 +106,42 @@ export function readConfig(argv: readonly string[], env: Readonly<Record<string,
   };
   if (problems.length > 0) throw new ConfigError(problems.join('\n'));
   return config;
+}
+
+let version: string | undefined;
+
+/**
+ * The sandbox's version: package.json's, read from the package root, so the compiled files and
+ * the bundle (dist/pos-sandbox.js) report the same one as the installed package.
+ */
+export function packageVersion(): string {
+  version ??= (JSON.parse(readFileSync(join(packageRoot(), 'package.json'), 'utf8')) as { version: string }).version;
+  return version;
+}
+
+/**
+ * The one line that explains why the server could not listen where the config says, for the
+ * errors a user causes (a busy port, a host that is not this machine's); undefined for any other
+ * error, which is a bug and keeps its stack.
+ */
+export function listenProblem(error: unknown, config: Pick<SandboxConfig, 'port' | 'host'>): string | undefined {
+  const code = (error as NodeJS.ErrnoException | null)?.code;
+  const { port, host } = config;
+  switch (code) {
+    case 'EADDRINUSE':
+      return `port ${port} on ${host} is already in use (--port picks another; 0 a free one)`;
+    case 'EACCES':
+      return `not allowed to listen on port ${port} on ${host} (ports below 1024 need privileges; --port picks another)`;
+    case 'EADDRNOTAVAIL':
+      return `cannot listen on host "${host}": not an address of this machine`;
+    case 'ENOTFOUND':
+    case 'EAI_NONAME':
+    case 'EAI_NODATA':
+    case 'EAI_FAIL':
+      return `cannot listen on host "${host}": no such host name`;
+    case 'EAI_AGAIN':
+      return `cannot listen on host "${host}": its name could not be resolved (DNS did not answer)`;
+    default:
+      return undefined;
+  }
 }

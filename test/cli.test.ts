@@ -1,5 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
+import { readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { basic } from './helpers/app.js';
 
@@ -21,6 +23,28 @@ async function listeningUrl(child: ChildProcess): Promise<string> {
   }
   throw new Error(`exited before listening: ${out}`);
 }
+
+/** Runs the process to its end: exit code, stdout and stderr. */
+async function run(
+  args: string[],
+  env: Record<string, string> = {},
+): Promise<{ code: number; out: string; err: string }> {
+  const child = start(args, env);
+  let out = '';
+  let err = '';
+  child.stdout?.on('data', (chunk) => {
+    out += String(chunk);
+  });
+  child.stderr?.on('data', (chunk) => {
+    err += String(chunk);
+  });
+  const [code] = (await once(child, 'close')) as [number];
+  return { code, out, err };
+}
+
+const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
+  version: string;
+};
 
 describe('pos-sandbox process', () => {
   it('listens on a free port with --port 0, answers, and exits 0 on SIGTERM', async () => {
@@ -58,5 +82,43 @@ describe('pos-sandbox process', () => {
     const [code] = await once(child, 'exit');
     expect(code).toBe(2);
     expect(err).toContain('--port / POS_SANDBOX_PORT: expected a whole number from 0 to 65535, got "eighty"');
+  });
+
+  it('prints its version with --version or -v and exits 0', async () => {
+    for (const flag of ['--version', '-v']) {
+      expect(await run([flag])).toEqual({ code: 0, out: `pos-sandbox ${version}\n`, err: '' });
+    }
+    const help = await run(['--help']);
+    expect(help.code).toBe(0);
+    expect(help.out).toContain('--version');
+  });
+
+  it('says in one line that the port is taken, and exits 1', async () => {
+    const taken = createServer();
+    await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
+    const { port } = taken.address() as { port: number };
+    try {
+      // At the default log level, with the seed worker running: the process still ends at once,
+      // and the line does not drown in a logged stack.
+      const { code, out, err } = await run(['--port', String(port)]);
+      expect(code).toBe(1);
+      expect(err).toBe(
+        `pos-sandbox: port ${port} on 127.0.0.1 is already in use (--port picks another; 0 a free one)\n`,
+      );
+      expect(out).not.toContain('    at ');
+    } finally {
+      taken.close();
+    }
+  });
+
+  it('says in one line that the host is not this machine, and exits 1', async () => {
+    const unknown = await run(['--port', '0', '--host', 'nosuchhost.invalid', '--log-level', 'silent']);
+    expect(unknown.code).toBe(1);
+    // "no such host name", or that DNS did not answer where there is none: one line either way.
+    expect(unknown.err).toMatch(/^pos-sandbox: cannot listen on host "nosuchhost\.invalid": [^\n]+\n$/);
+    // TEST-NET-1 (RFC 5737): never an address of this machine.
+    const foreign = await run(['--port', '0', '--host', '192.0.2.1', '--log-level', 'silent']);
+    expect(foreign.code).toBe(1);
+    expect(foreign.err).toBe('pos-sandbox: cannot listen on host "192.0.2.1": not an address of this machine\n');
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, readConfig } from '../src/config.js';
+import { ConfigError, listenProblem, packageVersion, readConfig, usage } from '../src/config.js';
 
 describe('readConfig', () => {
   it('has defaults that serve every API on 127.0.0.1:3000', () => {
@@ -42,5 +42,48 @@ describe('readConfig', () => {
     expect(() => readConfig(['--colour'], {})).toThrow(ConfigError);
     expect(() => readConfig(['--host', ''], {})).toThrow(/--host/);
     expect(() => readConfig(['--port', 'abc'], {})).toThrow(/got "abc"/);
+  });
+});
+
+describe('usage', () => {
+  it('lists every flag, --help and --version', () => {
+    const text = usage();
+    for (const flag of ['--port', '--host', '--seed', '--dataset', '--records', '--log-level', '--help', '--version']) {
+      expect(text).toContain(`  ${flag} `);
+    }
+  });
+});
+
+describe('packageVersion', () => {
+  it("is package.json's", async () => {
+    const { default: pkg } = await import('../package.json', { with: { type: 'json' } });
+    expect(packageVersion()).toBe(pkg.version);
+  });
+});
+
+describe('listenProblem', () => {
+  const config = { port: 3000, host: 'example.local' };
+  const error = (code: string) => Object.assign(new Error(code), { code });
+
+  it('puts what the user can fix in one line', () => {
+    expect(listenProblem(error('EADDRINUSE'), config)).toBe(
+      'port 3000 on example.local is already in use (--port picks another; 0 a free one)',
+    );
+    expect(listenProblem(error('EACCES'), config)).toMatch(/^not allowed to listen on port 3000 on example\.local/);
+    expect(listenProblem(error('EADDRNOTAVAIL'), config)).toBe(
+      'cannot listen on host "example.local": not an address of this machine',
+    );
+    expect(listenProblem(error('ENOTFOUND'), config)).toBe('cannot listen on host "example.local": no such host name');
+    expect(listenProblem(error('EAI_AGAIN'), config)).toMatch(/^cannot listen on host "example\.local": /);
+    for (const problem of ['EADDRINUSE', 'EACCES', 'EADDRNOTAVAIL', 'ENOTFOUND', 'EAI_AGAIN']) {
+      expect(listenProblem(error(problem), config)).not.toContain('\n');
+    }
+  });
+
+  it('leaves any other error to its stack', () => {
+    expect(listenProblem(new Error('boom'), config)).toBeUndefined();
+    expect(listenProblem(error('EMFILE'), config)).toBeUndefined();
+    expect(listenProblem(undefined, config)).toBeUndefined();
+    expect(listenProblem('text', config)).toBeUndefined();
   });
 });
