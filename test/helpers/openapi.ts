@@ -107,7 +107,8 @@ export type ContractVendor = 'imonggo' | 'valomnia' | 'myposconnect';
  * logout, the upload directories' images); MYPOS Connect owns `/api/v2/…`.
  */
 export function routeVendor(url: string): ContractVendor | null {
-  if (/^\/(__admin|docs|openapi)(\/|$)/.test(url)) return null;
+  // The sandbox's own pages: the index, the control API, the docs.
+  if (url === '/' || /^\/(__admin|docs|openapi)(\/|$)/.test(url)) return null;
   if (/^\/api\/v1(\.0)?(\/|$)/.test(url)) return 'valomnia';
   if (/^\/api\/v2(\/|$)/.test(url)) return 'myposconnect';
   if (/^\/api\/v[0-9]/.test(url)) return null;
