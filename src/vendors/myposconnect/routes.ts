@@ -106,15 +106,25 @@ function flatPage(rows: readonly Customer[], fields: readonly FlatField[], offse
   let size = 2 + Math.max(0, rows.length - 1);
   for (let at = 0; at < rows.length; at += 1) size += 1 + (members[at]?.length ?? 0) + (counters[at]?.length ?? 0);
   const page = Buffer.allocUnsafe(size);
-  let end = page.write('[', 0, 'latin1');
+  let end = 0;
+  page[end++] = 0x5b; // [
   for (let at = 0; at < rows.length; at += 1) {
-    if (at > 0) end += page.write(',', end, 'latin1');
-    end += page.write('{', end, 'latin1');
-    end += (members[at] as Buffer).copy(page, end);
-    end += page.write(counters[at] as string, end, 'latin1');
+    if (at > 0) page[end++] = 0x2c; // ,
+    page[end++] = 0x7b; // {
+    const member = members[at] as Buffer;
+    page.set(member, end);
+    end += member.length;
+    end = writeAscii(page, counters[at] as string, end);
   }
-  page.write(']', end, 'latin1');
+  page[end] = 0x5d; // ]
   return page;
+}
+
+// The counters are a few dozen ASCII characters per row: a plain loop writes them faster than a
+// call into Buffer.write per row.
+function writeAscii(target: Buffer, text: string, at: number): number {
+  for (let i = 0; i < text.length; i += 1) target[at + i] = text.charCodeAt(i);
+  return at + text.length;
 }
 
 /** A row's fields as JSON members without the braces (`"customerId":…,"…":…`), '' for none. */
