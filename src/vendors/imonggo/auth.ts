@@ -1,16 +1,14 @@
 import type { FastifyReply } from 'fastify';
+import { credentialShapeProblem } from '../../core/credentials.js';
 import { ACCESS_DENIED_BODY, AUTH_REALM } from './errors.js';
-
-/** Longest token accepted; a real one is 40 hex digits, and a tenant is kept per token. */
-const MAX_TOKEN_LENGTH = 256;
 
 /**
  * Why the API would refuse a token, or null when it takes it. The control API asks the same
  * question, so it addresses exactly the tenants the API can reach.
  */
 export function tokenProblem(token: string): string | null {
-  if (token.trim() === '') return 'it is blank';
-  if (token.length > MAX_TOKEN_LENGTH) return `it is longer than ${MAX_TOKEN_LENGTH} characters`;
+  const shape = credentialShapeProblem(token);
+  if (shape !== null) return shape;
   // Basic auth ends the user name at the first colon, so no request can carry such a token.
   if (token.includes(':')) return 'it contains ":", which HTTP Basic cannot carry in a user name';
   return null;

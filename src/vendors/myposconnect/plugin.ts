@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { SEEDERS } from '../../../seeds/index.js';
+import { caseInsensitiveName, credentialShapeProblem } from '../../core/credentials.js';
 import { sendErrorAnswer } from '../../core/error-envelopes.js';
 import type { Tenant } from '../../core/store.js';
 import { AdminError, handleControlError, readJsonBodies, type TenantParams, tenantOf } from '../../plugins/admin.js';
@@ -8,7 +9,6 @@ import { TokenSigner } from './jwt.js';
 import type { MyposData, Permissions } from './model.js';
 import { handleError, messageAnswer, myposEnvelope, requestUri } from './replies.js';
 import { customerRoutes, methodNotAllowedRoutes } from './routes.js';
-import { canonicalEmail, emailProblem } from './tenancy.js';
 import { issueToken, tenantOfBearer } from './tokens.js';
 
 declare module 'fastify' {
@@ -33,8 +33,8 @@ export interface MyposPluginOptions {
 export async function myposPlugin(app: FastifyInstance, options: MyposPluginOptions): Promise<void> {
   app.store.registerVendor('myposconnect', {
     seeder: SEEDERS.myposconnect,
-    credentialProblem: emailProblem,
-    canonicalCredential: canonicalEmail,
+    credentialProblem: credentialShapeProblem,
+    canonicalCredential: caseInsensitiveName,
   });
   app.errorEnvelopes.register(app.prefix, myposEnvelope);
   const signer = options.signer ?? new TokenSigner();

@@ -26,12 +26,7 @@ export function customerIndex(data: MyposData): CollectionIndex<Customer> {
 
 /** The customer an identifier names: its GUID (any case) or its customerCode. */
 export function findCustomer(data: MyposData, identifier: string): Customer | undefined {
-  const index = customerIndex(data);
-  if (/^\d{1,15}$/.test(identifier)) {
-    const byCode = index.get(Number(identifier));
-    if (byCode && byCode.customerCode === identifier) return byCode;
-  }
-  return index.findUnique('customerId', identifier.toLowerCase());
+  return findByCode(data, identifier) ?? customerIndex(data).findUnique('customerId', identifier.toLowerCase());
 }
 
 /** The customer with this code exactly ("1000070"), or undefined. */

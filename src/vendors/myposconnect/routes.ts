@@ -3,7 +3,7 @@ import { clockNow } from '../../core/clock.js';
 import { renderOnce } from '../../core/rendered-records.js';
 import type { Tenant } from '../../core/store.js';
 import { decodeUtf8 } from '../../core/text.js';
-import { customerFields, customerObjectOf, isObject } from './customer-input.js';
+import { customerFields, customerObjectOf } from './customer-input.js';
 import {
   HAS_SALES_TEXT,
   IDS_MISMATCH_TEXT,
@@ -163,12 +163,11 @@ function allowed(request: FastifyRequest, permission: keyof Permissions): Tenant
 }
 
 /** The body as JSON: 400 when it is none, not UTF-8, or not JSON. */
-function bodyOf(request: FastifyRequest): Record<string, unknown> | unknown {
+function bodyOf(request: FastifyRequest): unknown {
   const raw = request.body;
   if (!Buffer.isBuffer(raw)) throw new MyposError(400, NOT_AN_OBJECT_TEXT);
   try {
-    const parsed: unknown = JSON.parse(decodeUtf8(raw));
-    return isObject(parsed) ? parsed : parsed;
+    return JSON.parse(decodeUtf8(raw)) as unknown;
   } catch {
     throw new MyposError(400, NOT_AN_OBJECT_TEXT);
   }

@@ -1,12 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { clockNow } from '../../core/clock.js';
+import { credentialShapeProblem } from '../../core/credentials.js';
 import type { Tenant, TenantStore } from '../../core/store.js';
 import { TOKEN_TEXTS } from './errors.js';
 import type { TokenClaims, TokenSigner } from './jwt.js';
 import type { MyposData } from './model.js';
 import { JSON_TYPE } from './replies.js';
-import { emailProblem } from './tenancy.js';
 
 /** A token lasts two hours of the tenant's clock. */
 export const TOKEN_LIFETIME_S = 2 * 60 * 60;
@@ -38,7 +38,7 @@ export async function issueToken(
   const email = decoded.slice(0, colon);
   const password = decoded.slice(colon + 1);
   if (email.trim() === '' || password.trim() === '') return fail(TOKEN_TEXTS.blank);
-  if (emailProblem(email) !== null) return fail(TOKEN_TEXTS.tooLong);
+  if (credentialShapeProblem(email) !== null) return fail(TOKEN_TEXTS.tooLong);
 
   const tenant = await store.open('myposconnect', email);
   const nowMs = clockNow(tenant.clock);

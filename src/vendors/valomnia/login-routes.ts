@@ -1,11 +1,11 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { credentialShapeProblem } from '../../core/credentials.js';
 import { sendErrorAnswer } from '../../core/error-envelopes.js';
 import { DEPRECATION_WARNING, LOGIN_FAILED_TEXT } from './errors.js';
 import { type Entries, readInput } from './forms.js';
 import type { ValomniaData } from './model.js';
 import { JSON_TYPE, valomniaEnvelope } from './replies.js';
 import { type Sessions, sessionIdOf } from './sessions.js';
-import { loginProblem } from './tenancy.js';
 
 /** Where Spring Security sends an ajax login, and a failed one. */
 const SUCCESS_URL = '/login/ajaxSuccess';
@@ -31,7 +31,7 @@ export function loginRoutes(app: FastifyInstance, sessions: Sessions): void {
       const username = lastOf(input.body, 'j_username') ?? lastOf(input.query, 'j_username') ?? '';
       const password = lastOf(input.body, 'j_password') ?? lastOf(input.query, 'j_password') ?? '';
       // Any password is taken; a login without both is refused as the plugin's ajax login refuses it.
-      if (loginProblem(username) !== null || password.trim() === '') {
+      if (credentialShapeProblem(username) !== null || password.trim() === '') {
         return reply.code(302).header('location', FAILURE_URL).send();
       }
       const tenant = await request.server.store.open('valomnia', username);

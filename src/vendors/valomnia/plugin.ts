@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { SEEDERS } from '../../../seeds/index.js';
+import { caseInsensitiveName, credentialShapeProblem } from '../../core/credentials.js';
 import { sendErrorAnswer } from '../../core/error-envelopes.js';
 import type { Tenant } from '../../core/store.js';
 import { registerFormParsers } from './forms.js';
@@ -18,7 +19,7 @@ import {
 } from './resources.js';
 import { customerWriteRoutes, readRoutes } from './routes.js';
 import { Sessions, sessionIdOf } from './sessions.js';
-import { canonicalLogin, loginProblem, personalizeOrganization } from './tenancy.js';
+import { personalizeOrganization } from './tenancy.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -43,8 +44,8 @@ export interface ValomniaPluginOptions {
 export async function valomniaPlugin(app: FastifyInstance, options: ValomniaPluginOptions): Promise<void> {
   app.store.registerVendor('valomnia', {
     seeder: SEEDERS.valomnia,
-    credentialProblem: loginProblem,
-    canonicalCredential: canonicalLogin,
+    credentialProblem: credentialShapeProblem,
+    canonicalCredential: caseInsensitiveName,
     personalize: personalizeOrganization,
   });
   for (const prefix of [...LOGIN_PATHS, ...API_PREFIXES]) app.errorEnvelopes.register(prefix, valomniaEnvelope);

@@ -1,24 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { ValomniaData } from './model.js';
 
-/** Longest login name taken; a tenant is kept per login. */
-const MAX_LOGIN_LENGTH = 256;
-
-/**
- * Why a login name gets no session (and no tenant), or null when it is taken. The control API
- * asks the same question, so it addresses exactly the tenants a login can reach.
- */
-export function loginProblem(login: string): string | null {
-  if (login.trim() === '') return 'it is blank';
-  if (login.length > MAX_LOGIN_LENGTH) return `it is longer than ${MAX_LOGIN_LENGTH} characters`;
-  return null;
-}
-
-/** The vendor's user names are compared regardless of case (its database collation). */
-export function canonicalLogin(login: string): string {
-  return login.trim().toLowerCase();
-}
-
 /**
  * Gives a tenant of a dataset without a shared organization (demo, empty) an organization of its
  * own, named after its login, so that no two tenants share an upload directory.
