@@ -7,12 +7,14 @@ import { build } from 'esbuild';
 
 // The seed worker (dist/seed-worker.js) is bundled the same way; the CLI starts it beside itself.
 // So is the package entry (dist/index.js, `import { startSandbox } from 'pos-sandbox'`), whose
-// declarations tsc writes to dist/types.
+// declarations tsc writes to dist/types. The health check (dist/healthcheck.js) the Docker image
+// runs every few seconds stands alone, so it loads none of the server.
 await build({
   entryPoints: {
     'pos-sandbox': 'dist/src/cli.js',
     'seed-worker': 'dist/src/seed-worker.js',
     index: 'dist/src/index.js',
+    healthcheck: 'dist/src/healthcheck.js',
   },
   outdir: 'dist',
   bundle: true,

@@ -3,7 +3,8 @@ import { SEEDERS } from '../seeds/index.js';
 import { ConfigError, listenProblem, packageVersion, readConfig, usage } from './config.js';
 import type { VendorName } from './core/store.js';
 import { prewarmTemplates } from './seed-prewarm.js';
-import { npmParentPid, seedSpecOf, startServer, stopOnSignals } from './server.js';
+import { npmParentPid, type RunningServer, seedSpecOf, startServer, stopOnSignals } from './server.js';
+import { removeUrlFile, writeUrlFile } from './url-file.js';
 
 /** `pos-sandbox [options]`: reads flags and environment, starts the server, prints its URL. */
 async function main(argv: string[]): Promise<void> {
@@ -45,8 +46,30 @@ async function main(argv: string[]): Promise<void> {
     // The seed worker would keep the process alive.
     process.exit(1);
   }
+  if (config.urlFile !== '') {
+    try {
+      server = announcedIn(config.urlFile, server);
+    } catch (error) {
+      process.stderr.write(
+        `pos-sandbox: cannot write the URL file ${config.urlFile} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})\n`,
+      );
+      process.exit(1);
+    }
+  }
   stopOnSignals(server, { parentPid: npmParentPid(process.env, process.ppid) });
   process.stdout.write(`pos-sandbox listening on ${server.url}\n`);
+}
+
+// The server with its URL written to `path`, and removed from there as soon as it begins to stop.
+function announcedIn(path: string, server: RunningServer): RunningServer {
+  writeUrlFile(path, server.url);
+  return {
+    ...server,
+    stop: () => {
+      removeUrlFile(path, server.url);
+      return server.stop();
+    },
+  };
 }
 
 main(process.argv.slice(2)).catch((error: unknown) => {

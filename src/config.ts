@@ -16,6 +16,8 @@ export interface SandboxConfig {
   /** Generated customers (and suppliers) per tenant in the demo dataset. */
   records: number;
   logLevel: LogLevel;
+  /** Where to write the URL once listening (removed on stop); '' writes none. */
+  urlFile: string;
 }
 
 /** A bad flag or environment value; the message lists every problem found. */
@@ -43,12 +45,18 @@ export const SETTINGS = {
     help: 'generated records of each kind per demo tenant',
   },
   logLevel: { flag: 'log-level', env: 'POS_SANDBOX_LOG_LEVEL', default: 'info', help: `${LOG_LEVELS.join(' | ')}` },
+  urlFile: {
+    flag: 'url-file',
+    env: 'POS_SANDBOX_URL_FILE',
+    default: '',
+    help: 'file to write the URL to once listening, removed on stop',
+  },
 } as const satisfies Record<keyof SandboxConfig, Setting>;
 
 /** The usage text `--help` prints. */
 export function usage(): string {
   const lines = Object.values(SETTINGS).map(
-    (s) => `  --${s.flag.padEnd(10)} ${s.env.padEnd(22)} ${s.help} (default ${s.default})`,
+    (s) => `  --${s.flag.padEnd(10)} ${s.env.padEnd(22)} ${s.help}${s.default === '' ? '' : ` (default ${s.default})`}`,
   );
   return [
     'Usage: pos-sandbox [options]',
@@ -103,6 +111,7 @@ export function readConfig(argv: readonly string[], env: Readonly<Record<string,
     dataset: oneOf(SETTINGS.dataset, DATASETS),
     records: integer(SETTINGS.records, 0, 10_000),
     logLevel: oneOf(SETTINGS.logLevel, LOG_LEVELS),
+    urlFile: raw(SETTINGS.urlFile).trim(),
   };
   if (problems.length > 0) throw new ConfigError(problems.join('\n'));
   return config;

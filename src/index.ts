@@ -49,7 +49,7 @@ const OPTION_NAMES = [
 
 // The options as the CLI would read them from flags, so they get the CLI's defaults and checks
 // (a bad value's message names the flag and its environment variable, as the CLI's does).
-function configOf(options: Partial<SandboxOptions>): SandboxOptions {
+function configOf(options: Partial<SandboxOptions>): SandboxConfig {
   const unknown = Object.keys(options).filter((key) => !(OPTION_NAMES as readonly string[]).includes(key));
   if (unknown.length > 0)
     throw new ConfigError(`unknown option${unknown.length > 1 ? 's' : ''}: ${unknown.join(', ')}`);

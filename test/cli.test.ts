@@ -1,7 +1,9 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { basic } from './helpers/app.js';
 
@@ -120,5 +122,52 @@ describe('pos-sandbox process', () => {
     const foreign = await run(['--port', '0', '--host', '192.0.2.1', '--log-level', 'silent']);
     expect(foreign.code).toBe(1);
     expect(foreign.err).toBe('pos-sandbox: cannot listen on host "192.0.2.1": not an address of this machine\n');
+  });
+
+  it('writes its URL to --url-file for the health check, and removes it on stop', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'url-file-'));
+    const file = join(dir, 'pos-sandbox.url');
+    const healthcheck = (env: Record<string, string>) =>
+      new Promise<{ code: number; err: string }>((resolve) => {
+        const child = spawn(process.execPath, ['dist/healthcheck.js'], {
+          env: { ...process.env, ...env },
+          stdio: ['ignore', 'ignore', 'pipe'],
+        });
+        let err = '';
+        child.stderr?.on('data', (chunk) => {
+          err += String(chunk);
+        });
+        child.on('close', (code) => resolve({ code: code ?? -1, err }));
+      });
+    try {
+      // The environment variable, as the Docker image sets it; the port picked at random.
+      const child = start(['--port', '0', '--log-level', 'silent'], { POS_SANDBOX_URL_FILE: file });
+      const url = await listeningUrl(child);
+      expect(readFileSync(file, 'utf8')).toBe(`${url}\n`);
+      expect(await healthcheck({ POS_SANDBOX_URL_FILE: file })).toEqual({ code: 0, err: '' });
+      child.kill('SIGTERM');
+      expect((await once(child, 'close'))[0]).toBe(0);
+      expect(existsSync(file)).toBe(false);
+      const down = await healthcheck({ POS_SANDBOX_URL_FILE: file });
+      expect(down.code).toBe(1);
+      expect(down.err).toBe(`healthcheck: ${file} does not exist: the sandbox is not listening\n`);
+
+      // A file naming a port nothing answers on fails too.
+      const stale = start(['--port', '0', '--log-level', 'silent', '--url-file', file]);
+      const staleUrl = await listeningUrl(stale);
+      stale.kill('SIGKILL');
+      await once(stale, 'close');
+      expect(readFileSync(file, 'utf8')).toBe(`${staleUrl}\n`);
+      expect((await healthcheck({ POS_SANDBOX_URL_FILE: file })).code).toBe(1);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('says in one line that the URL file cannot be written, and exits 1', async () => {
+    const file = join(tmpdir(), 'no-such-folder-for-pos-sandbox', 'url');
+    const { code, err } = await run(['--port', '0', '--log-level', 'silent', '--url-file', file]);
+    expect(code).toBe(1);
+    expect(err).toBe(`pos-sandbox: cannot write the URL file ${file} (ENOENT)\n`);
   });
 });
