@@ -1,8 +1,10 @@
 import { maxHeaderSize } from 'node:http';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import type { ControlPlaneOptions } from './core/control-plane.js';
 import { ErrorEnvelopes } from './core/error-envelopes.js';
 import type { TenantStore } from './core/store.js';
 import { adminPlugin } from './plugins/admin.js';
+import { controlPlanePlugin } from './plugins/control-plane.js';
 import { docsPlugin } from './plugins/docs.js';
 import { httpEdge } from './plugins/http-edge.js';
 import { indexPagePlugin } from './plugins/index-page.js';
@@ -20,6 +22,8 @@ export interface AppOptions {
   bodyLimit?: number;
   /** Ms a client has to send a whole request (head and body); 408 past it. */
   requestTimeout?: number;
+  /** How much of each tenant's traffic is journaled (default: the last 1,000 requests). */
+  journal?: ControlPlaneOptions;
 }
 
 /** 1 MiB: far above any record a vendor accepts, far below what could hurt the process. */
@@ -67,6 +71,7 @@ export function buildApp(options: AppOptions): FastifyInstance {
   });
   app.register(edge.plugin);
   app.register(storePlugin, { store: options.store });
+  app.register(controlPlanePlugin, options.journal ?? {});
   app.register(adminPlugin, { prefix: '/__admin' });
   app.register(docsPlugin);
   app.register(indexPagePlugin);

@@ -18,6 +18,10 @@ export interface SandboxConfig {
   logLevel: LogLevel;
   /** Where to write the URL once listening (removed on stop); '' writes none. */
   urlFile: string;
+  /** Serve only tenants made through the control API (POST /__admin/tenants). */
+  strict: boolean;
+  /** Requests each tenant's journal keeps; 0 turns the journal off. */
+  journal: number;
 }
 
 /** A bad flag or environment value; the message lists every problem found. */
@@ -30,6 +34,8 @@ interface Setting {
   env: string;
   default: string;
   help: string;
+  /** A switch: `--strict` alone, or the variable set to true/false (1/0, yes/no). */
+  boolean?: true;
 }
 
 /** Every setting, as a flag and as an environment variable (the flag wins). */
@@ -51,12 +57,26 @@ export const SETTINGS = {
     default: '',
     help: 'file to write the URL to once listening, removed on stop',
   },
+  strict: {
+    flag: 'strict',
+    env: 'POS_SANDBOX_STRICT',
+    default: 'false',
+    help: 'serve only tenants made with POST /__admin/tenants',
+    boolean: true,
+  },
+  journal: {
+    flag: 'journal',
+    env: 'POS_SANDBOX_JOURNAL',
+    default: '1000',
+    help: 'requests each tenant journal keeps; 0 turns it off',
+  },
 } as const satisfies Record<keyof SandboxConfig, Setting>;
 
 /** The usage text `--help` prints. */
 export function usage(): string {
   const lines = Object.values(SETTINGS).map(
-    (s) => `  --${s.flag.padEnd(10)} ${s.env.padEnd(22)} ${s.help}${s.default === '' ? '' : ` (default ${s.default})`}`,
+    (s: Setting) =>
+      `  --${s.flag.padEnd(10)} ${s.env.padEnd(22)} ${s.help}${s.default === '' ? '' : ` (default ${s.default})`}`,
   );
   return [
     'Usage: pos-sandbox [options]',
@@ -75,7 +95,12 @@ export function readConfig(argv: readonly string[], env: Readonly<Record<string,
   try {
     flags = parseArgs({
       args: [...argv],
-      options: Object.fromEntries(Object.values(SETTINGS).map((s) => [s.flag, { type: 'string' as const }])),
+      options: Object.fromEntries(
+        Object.values(SETTINGS).map((s: Setting) => [
+          s.flag,
+          { type: s.boolean ? ('boolean' as const) : ('string' as const) },
+        ]),
+      ),
       strict: true,
       allowPositionals: false,
     }).values;
@@ -85,7 +110,15 @@ export function readConfig(argv: readonly string[], env: Readonly<Record<string,
   const problems: string[] = [];
   const raw = (setting: Setting): string => {
     const value = flags[setting.flag];
+    if (typeof value === 'boolean') return String(value);
     return typeof value === 'string' ? value : (env[setting.env] ?? setting.default);
+  };
+  const toggle = (setting: Setting): boolean => {
+    const value = raw(setting).trim().toLowerCase();
+    if (['true', '1', 'yes'].includes(value)) return true;
+    if (['false', '0', 'no', ''].includes(value)) return false;
+    problems.push(`--${setting.flag} / ${setting.env}: expected true or false, got "${value}"`);
+    return false;
   };
   const integer = (setting: Setting, min: number, max: number): number => {
     const text = raw(setting).trim();
@@ -112,6 +145,8 @@ export function readConfig(argv: readonly string[], env: Readonly<Record<string,
     records: integer(SETTINGS.records, 0, 10_000),
     logLevel: oneOf(SETTINGS.logLevel, LOG_LEVELS),
     urlFile: raw(SETTINGS.urlFile).trim(),
+    strict: toggle(SETTINGS.strict),
+    journal: integer(SETTINGS.journal, 0, 100_000),
   };
   if (problems.length > 0) throw new ConfigError(problems.join('\n'));
   return config;

@@ -25,6 +25,10 @@ export interface SandboxOptions {
   records: number;
   /** Fastify's log level, written to stdout (default 'silent', unlike the CLI's 'info'). */
   logLevel: LogLevel;
+  /** Serve only tenants made through the control API, POST /__admin/tenants (default false). */
+  strict: boolean;
+  /** Requests each tenant's journal keeps (default 1000; 0 turns it off). */
+  journal: number;
 }
 
 /** A sandbox started by startSandbox. */
@@ -45,6 +49,8 @@ const OPTION_NAMES = [
   'dataset',
   'records',
   'logLevel',
+  'strict',
+  'journal',
 ] as const satisfies readonly (keyof SandboxConfig & keyof SandboxOptions)[];
 
 // The options as the CLI would read them from flags, so they get the CLI's defaults and checks
@@ -85,7 +91,7 @@ export async function startSandbox(options: Partial<SandboxOptions> = {}): Promi
  * `buildApp({ store: createSandboxStore({ dataset: 'docs' }) })`, then `app.inject(...)`.
  */
 export function createSandboxStore(
-  options: Partial<Pick<SandboxOptions, 'seed' | 'dataset' | 'records'>> = {},
+  options: Partial<Pick<SandboxOptions, 'seed' | 'dataset' | 'records' | 'strict'>> = {},
 ): TenantStore {
   return createStore(configOf(options));
 }

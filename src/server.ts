@@ -26,7 +26,11 @@ export function seedSpecOf(config: SandboxConfig): SeedSpec {
  * templates a seed worker is already building when there are any.
  */
 export function createStore(config: SandboxConfig, prewarmed?: PrewarmedTemplates): TenantStore {
-  const store = new TenantStore(createMemoryDb(), { seed: seedSpecOf(config), maxTenants: MAX_TENANTS });
+  const store = new TenantStore(createMemoryDb(), {
+    seed: seedSpecOf(config),
+    maxTenants: MAX_TENANTS,
+    strict: config.strict,
+  });
   if (prewarmed) for (const [vendor, data] of prewarmed.templates) store.provideTemplate(vendor, prewarmed.spec, data);
   return store;
 }
@@ -38,7 +42,11 @@ export interface StartOptions {
 
 /** Builds the app for a config and listens on its host and port. */
 export async function startServer(config: SandboxConfig, options: StartOptions = {}): Promise<RunningServer> {
-  const app = buildApp({ store: createStore(config, options.prewarmed), logger: { level: config.logLevel } });
+  const app = buildApp({
+    store: createStore(config, options.prewarmed),
+    logger: { level: config.logLevel },
+    journal: { journalSize: config.journal },
+  });
   let stopping = false;
   // A keep-alive connection busy when the stop begins would otherwise hold the process open
   // until the client lets go; answering its last request with "Connection: close" ends it.

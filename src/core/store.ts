@@ -29,6 +29,8 @@ export interface Tenant<D = unknown> {
   seed: SeedSpec;
   createdAt: string;
   clock: ClockState;
+  /** The clock a reset returns to: the one the tenant was created with, when it was given one. */
+  initialClock?: ClockState;
   data: D;
 }
 
@@ -73,6 +75,14 @@ export class CredentialError extends Error {
   readonly code = 'CREDENTIAL';
 }
 
+/**
+ * A credential no tenant was created for, in strict mode: its vendor refuses it as it refuses a
+ * wrong password.
+ */
+export class UnknownTenantError extends CredentialError {
+  override readonly code = 'CREDENTIAL';
+}
+
 /** A vendor no plugin registered. */
 export class UnknownVendorError extends Error {
   readonly code = 'UNKNOWN_VENDOR';
@@ -89,6 +99,17 @@ export interface TenantStoreOptions {
   maxTenants: number;
   /** Records one tenant may hold, all collections together (default MAX_RECORDS_PER_TENANT). */
   maxRecordsPerTenant?: number;
+  /**
+   * Serve only tenants made through create() (the control API's POST /tenants): a credential
+   * met for the first time is refused instead of seeded.
+   */
+  strict?: boolean;
+}
+
+/** How create() makes a tenant: its own seed spec and, if given, its clock. */
+export interface TenantSpec {
+  seed: SeedSpec;
+  clock?: ClockState;
 }
 
 /** Tenants over a lowdb database: created and seeded on first use, reset, deleted. */
@@ -153,15 +174,44 @@ export class TenantStore {
     if (existing) return existing as Tenant<VendorDataMap[V]>;
     let opening = this.#opening.get(key);
     if (!opening) {
-      const problem = this.credentialProblem(vendor, credential);
-      if (problem !== null) throw new CredentialError(`${vendor} refuses this credential: ${problem}`);
-      if (Object.keys(this.#db.data.tenants).length + this.#opening.size >= this.#options.maxTenants) {
-        throw new TenantLimitError(`at most ${this.#options.maxTenants} tenants`);
+      this.#assertCreatable(vendor, credential, key);
+      if (this.#options.strict) {
+        throw new UnknownTenantError(`${vendor} has no tenant for this credential (strict mode: create it first)`);
       }
-      opening = this.#create(vendor, credential).finally(() => this.#opening.delete(key));
-      this.#opening.set(key, opening);
+      opening = this.#create(vendor, credential, { seed: { ...this.#options.seed } });
     }
     return (await opening) as Tenant<VendorDataMap[V]>;
+  }
+
+  /** The seed spec a tenant gets when nothing else is asked for. */
+  get defaultSeed(): SeedSpec {
+    return { ...this.#options.seed };
+  }
+
+  /** Whether tenants are made only by create(). */
+  get strict(): boolean {
+    return this.#options.strict === true;
+  }
+
+  /**
+   * Makes a tenant with its own seed spec (and clock), replacing any the credential has: the old
+   * one's data, sessions and tokens are gone, as after a delete. Waits for a first use of the
+   * credential that is seeding at the same moment, then replaces what it made.
+   */
+  async create<V extends VendorName>(vendor: V, given: string, spec: TenantSpec): Promise<Tenant<VendorDataMap[V]>> {
+    const credential = this.canonicalCredential(vendor, given);
+    const key = tenantKey(vendor, credential);
+    await this.#opening.get(key)?.catch(() => undefined);
+    this.#assertCreatable(vendor, credential, key);
+    return (await this.#create(vendor, credential, spec)) as Tenant<VendorDataMap[V]>;
+  }
+
+  // A credential the vendor refuses, or one more tenant than the limit, is refused before seeding.
+  #assertCreatable(vendor: string, credential: string, key: string): void {
+    const problem = this.credentialProblem(vendor, credential);
+    if (problem !== null) throw new CredentialError(`${vendor} refuses this credential: ${problem}`);
+    const held = Object.keys(this.#db.data.tenants).length + this.#opening.size - (this.#db.data.tenants[key] ? 1 : 0);
+    if (held >= this.#options.maxTenants) throw new TenantLimitError(`at most ${this.#options.maxTenants} tenants`);
   }
 
   /** The tenant for a credential if it exists; never creates one. */
@@ -180,12 +230,15 @@ export class TenantStore {
     return Object.values(this.#db.data.tenants);
   }
 
-  /** Puts a tenant back to its seeded data and a real-time clock; undefined when unknown. */
+  /**
+   * Puts a tenant back to its seeded data and its first clock (real time, unless it was created
+   * with one); undefined when unknown.
+   */
   async reset(vendor: string, credential: string): Promise<Tenant | undefined> {
     const tenant = this.find(vendor, credential);
     if (!tenant) return undefined;
     tenant.data = await this.#seededData(vendor, tenant.seed, tenant.credential);
-    tenant.clock = realTimeClock();
+    tenant.clock = tenant.initialClock ? { ...tenant.initialClock } : realTimeClock();
     await this.write();
     return tenant;
   }
@@ -204,19 +257,28 @@ export class TenantStore {
     await this.#db.write();
   }
 
-  async #create(vendor: string, credential: string): Promise<Tenant> {
-    const seed = { ...this.#options.seed };
-    const tenant: Tenant = {
-      vendor,
-      credential,
-      seed,
-      createdAt: new Date().toISOString(),
-      clock: realTimeClock(),
-      data: await this.#seededData(vendor, seed, credential),
-    };
-    this.#db.data.tenants[tenantKey(vendor, credential)] = tenant;
-    await this.write();
-    return tenant;
+  // Seeds a tenant and stores it under its key, replacing any; concurrent opens of the key share it.
+  #create(vendor: string, credential: string, spec: TenantSpec): Promise<Tenant> {
+    const key = tenantKey(vendor, credential);
+    const creating = (async () => {
+      const seed = { ...spec.seed };
+      const tenant: Tenant = {
+        vendor,
+        credential,
+        seed,
+        createdAt: new Date().toISOString(),
+        clock: spec.clock ? { ...spec.clock } : realTimeClock(),
+        ...(spec.clock ? { initialClock: { ...spec.clock } } : {}),
+        data: await this.#seededData(vendor, seed, credential),
+      };
+      this.#db.data.tenants[key] = tenant;
+      await this.write();
+      return tenant;
+    })().finally(() => {
+      if (this.#opening.get(key) === creating) this.#opening.delete(key);
+    });
+    this.#opening.set(key, creating);
+    return creating;
   }
 
   async #seededData(vendor: string, spec: SeedSpec, credential: string): Promise<unknown> {

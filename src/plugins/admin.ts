@@ -12,7 +12,16 @@ import {
 } from '../core/clock.js';
 import { parseLenientDate } from '../core/dates.js';
 import { errorCode, sandboxEnvelope } from '../core/error-envelopes.js';
-import { CredentialError, type Tenant, TenantLimitError, type VendorName } from '../core/store.js';
+import {
+  CredentialError,
+  DATASETS,
+  type Dataset,
+  type Tenant,
+  TenantLimitError,
+  UnknownTenantError,
+  type VendorName,
+} from '../core/store.js';
+import { trafficReadRoutes, trafficWriteRoutes } from './admin-traffic.js';
 
 export interface TenantParams {
   vendor: string;
@@ -89,11 +98,23 @@ export async function adminPlugin(app: FastifyInstance): Promise<void> {
     noBody.post<{ Params: TenantParams }>('/tenants/:vendor/:credential/clock/release', async (request) =>
       moveClock(app, request.params, releaseClock),
     );
+
+    trafficReadRoutes(noBody);
   });
 
   // Routes with a body read JSON; a blank body of any type is no body.
   await app.register(async (jsonBody) => {
     readJsonBodies(jsonBody);
+
+    // A tenant made to order: its own dataset, seed, record count and clock. An existing tenant
+    // of the credential is replaced. In strict mode this is the only way a tenant comes to be.
+    jsonBody.post<{ Body: unknown }>('/tenants', async (request, reply) => {
+      const order = tenantOrder(app, request.body);
+      const tenant = await app.store.create(order.vendor, order.credential, order.spec);
+      return reply.code(201).send(describe(tenant));
+    });
+
+    trafficWriteRoutes(jsonBody);
 
     jsonBody.post<{ Params: TenantParams; Body: unknown }>(
       '/tenants/:vendor/:credential/clock/freeze',
@@ -173,6 +194,60 @@ function optionalTime(body: unknown): number | undefined {
   return ms;
 }
 
+/** Generated records a tenant made to order may ask for. */
+export const MAX_ORDERED_RECORDS = 100_000;
+
+const ORDER_FIELDS = ['vendor', 'credential', 'dataset', 'seed', 'records', 'clock'];
+
+// POST /tenants' body: {vendor, credential, dataset?, seed?, records?, clock?}; what is left out
+// is as the process was started with. `clock` is a time to freeze at, or {at, frozen}.
+function tenantOrder(app: FastifyInstance, body: unknown) {
+  if (body === null || typeof body !== 'object' || Array.isArray(body)) {
+    throw new AdminError(400, 'bad_request', 'body needs "vendor" and "credential"');
+  }
+  const order = body as Record<string, unknown>;
+  const unknown = Object.keys(order).filter((key) => !ORDER_FIELDS.includes(key));
+  if (unknown.length > 0) {
+    throw new AdminError(400, 'bad_request', `unknown field ${unknown.join(', ')}; known: ${ORDER_FIELDS.join(', ')}`);
+  }
+  if (typeof order.vendor !== 'string' || typeof order.credential !== 'string') {
+    throw new AdminError(400, 'bad_request', 'body needs "vendor" and "credential": strings');
+  }
+  const { vendor, credential } = tenantOf(app, { vendor: order.vendor, credential: order.credential });
+  const seed = { ...app.store.defaultSeed };
+  if (order.dataset !== undefined) {
+    if (!DATASETS.includes(order.dataset as Dataset)) {
+      throw new AdminError(400, 'bad_request', `"dataset" must be one of ${DATASETS.join(', ')}`);
+    }
+    seed.dataset = order.dataset as Dataset;
+  }
+  if (order.seed !== undefined) seed.seed = whole(order.seed, '"seed"', 2 ** 32 - 1);
+  if (order.records !== undefined) seed.records = whole(order.records, '"records"', MAX_ORDERED_RECORDS);
+  let clock: ClockState | undefined;
+  if (order.clock !== undefined && order.clock !== null) {
+    const spec =
+      typeof order.clock === 'object' && !Array.isArray(order.clock)
+        ? (order.clock as Record<string, unknown>)
+        : { at: order.clock };
+    const at = optionalTime({ at: spec.at });
+    if (at === undefined) throw new AdminError(400, 'bad_request', '"clock" needs a time: ISO-8601 or epoch ms');
+    if (spec.frozen !== undefined && typeof spec.frozen !== 'boolean') {
+      throw new AdminError(400, 'bad_request', '"clock.frozen" must be true or false');
+    }
+    clock = realTimeClock();
+    if (spec.frozen === false) setClock(clock, at);
+    else freezeClock(clock, at);
+  }
+  return { vendor, credential, spec: { seed, ...(clock ? { clock } : {}) } };
+}
+
+function whole(value: unknown, what: string, max: number): number {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 0 || value > max) {
+    throw new AdminError(400, 'bad_request', `${what} must be a whole number from 0 to ${max}`);
+  }
+  return value;
+}
+
 function describe(tenant: Tenant) {
   return {
     vendor: tenant.vendor,
@@ -196,6 +271,7 @@ function sendError(reply: FastifyReply, statusCode: number, error: string, messa
 /** The control API's error handler: `{ error, message }` bodies for every refusal. */
 export function handleControlError(error: FastifyError, request: FastifyRequest, reply: FastifyReply): FastifyReply {
   if (error instanceof AdminError) return sendError(reply, error.statusCode, error.error, error.message);
+  if (error instanceof UnknownTenantError) return sendError(reply, 404, 'not_found', error.message);
   if (error instanceof CredentialError || error instanceof ClockRangeError) {
     return sendError(reply, 400, 'bad_request', error.message);
   }

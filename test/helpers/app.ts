@@ -12,6 +12,9 @@ export interface TestAppOptions {
   maxTenants?: number;
   maxRecordsPerTenant?: number;
   bodyLimit?: number;
+  strict?: boolean;
+  /** Requests each tenant's journal keeps (default 1000; 0 off). */
+  journalSize?: number;
 }
 
 /** A sandbox app over a fresh in-memory store, as every test starts from. */
@@ -25,8 +28,13 @@ export async function testSandbox(options: TestAppOptions = {}): Promise<{ app: 
     seed: { dataset: options.dataset ?? 'docs', seed: options.seed ?? 1, records: options.records ?? 20 },
     maxTenants: options.maxTenants ?? 100,
     ...(options.maxRecordsPerTenant === undefined ? {} : { maxRecordsPerTenant: options.maxRecordsPerTenant }),
+    ...(options.strict === undefined ? {} : { strict: options.strict }),
   });
-  const app = buildApp(options.bodyLimit === undefined ? { store } : { store, bodyLimit: options.bodyLimit });
+  const app = buildApp({
+    store,
+    ...(options.bodyLimit === undefined ? {} : { bodyLimit: options.bodyLimit }),
+    ...(options.journalSize === undefined ? {} : { journal: { journalSize: options.journalSize } }),
+  });
   await app.ready();
   return { app, store };
 }

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { SEEDERS } from '../../../seeds/index.js';
 import { sendErrorAnswer } from '../../core/error-envelopes.js';
-import type { Tenant } from '../../core/store.js';
+import { type Tenant, UnknownTenantError } from '../../core/store.js';
 import { denyAccess, readApiToken, tokenProblem } from './auth.js';
 import { registerBodyParsers } from './body-parsers.js';
 import { customers } from './customers.js';
@@ -44,7 +44,14 @@ export async function imonggoPlugin(app: FastifyInstance, options: ImonggoPlugin
     api.addHook('onRequest', async (request, reply) => {
       const token = readApiToken(request.headers.authorization);
       if (token === null) return denyAccess(reply);
-      request.imonggo = await app.store.open('imonggo', token);
+      try {
+        request.imonggo = await app.store.open('imonggo', token);
+      } catch (error) {
+        // Strict mode: a token no tenant was made for is refused like any unknown token.
+        if (error instanceof UnknownTenantError) return denyAccess(reply);
+        throw error;
+      }
+      request.tenant = request.imonggo;
     });
     resourceRoutes(api, customers);
     resourceRoutes(api, suppliers);

@@ -25,6 +25,8 @@ export const TOKEN_TEXTS = {
   blank: 'The email and password are required.',
   tooLong: 'The email is too long.',
   dailyLimit: 'The daily limit of 250 bearer tokens for this user has been reached.',
+  /** Strict mode, for a user no tenant was made for; the vendor's text for a wrong login is not published. */
+  unknownUser: 'The email or password is incorrect.',
 } as const;
 
 export const NOT_FOUND_TEXT = 'Customer not found.';

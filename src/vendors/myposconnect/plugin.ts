@@ -71,6 +71,7 @@ export async function myposPlugin(app: FastifyInstance, options: MyposPluginOpti
       const tenant = tenantOfBearer(request.headers.authorization, app.store, signer);
       if (tenant === null) return sendErrorAnswer(reply, myposEnvelope(401, request.url));
       request.mypos = tenant;
+      request.tenant = tenant;
     });
     customerRoutes(api);
   });

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { clockNow } from '../../core/clock.js';
 import { credentialShapeProblem } from '../../core/credentials.js';
-import type { Tenant, TenantStore } from '../../core/store.js';
+import { type Tenant, type TenantStore, UnknownTenantError } from '../../core/store.js';
 import { TOKEN_TEXTS } from './errors.js';
 import type { TokenClaims, TokenSigner } from './jwt.js';
 import type { MyposData } from './model.js';
@@ -40,7 +40,15 @@ export async function issueToken(
   if (email.trim() === '' || password.trim() === '') return fail(TOKEN_TEXTS.blank);
   if (credentialShapeProblem(email) !== null) return fail(TOKEN_TEXTS.tooLong);
 
-  const tenant = await store.open('myposconnect', email);
+  let tenant: Tenant<MyposData>;
+  try {
+    tenant = await store.open('myposconnect', email);
+  } catch (error) {
+    // Strict mode: a user no tenant was made for cannot log in.
+    if (error instanceof UnknownTenantError) return fail(TOKEN_TEXTS.unknownUser);
+    throw error;
+  }
+  request.tenant = tenant;
   const nowMs = clockNow(tenant.clock);
   const day = new Date(nowMs).toISOString().slice(0, 10);
   const issuedToday = tenant.data.tokens.day === day ? tenant.data.tokens.issued : 0;

@@ -1,5 +1,6 @@
 import { parseLenientDate, toIsoSeconds, toIsoSecondsCeil } from '../../core/dates.js';
 import { compareSortValues, sortedView } from '../../core/sorted-views.js';
+import { wildcardMatcher } from '../../core/wildcard.js';
 import { invalidDatetime, invalidParams, invalidParamType } from './errors.js';
 import type { Entries } from './forms.js';
 import { type CollectionName, indexFor, type RecordOf } from './indexes.js';
@@ -155,35 +156,6 @@ function withinBound(stamp: string, bound: DateBound): boolean {
     case 'lte':
       return stamp <= bound.stamp;
   }
-}
-
-/**
- * A `*` wildcard match, case-insensitive; without a `*` the match is exact. Matched segment by
- * segment (never as a regular expression, whose backtracking a pattern like `*a*a*a*a*b` could
- * make take minutes). A null value never matches, as SQL's LIKE never matches NULL.
- */
-export function wildcardMatcher(pattern: string): (value: string | null) => boolean {
-  const parts = pattern.toLowerCase().split('*');
-  if (parts.length === 1) {
-    const exact = parts[0] ?? '';
-    return (value) => value !== null && value.toLowerCase() === exact;
-  }
-  const first = parts[0] ?? '';
-  const last = parts[parts.length - 1] ?? '';
-  const middle = parts.slice(1, -1).filter((part) => part !== '');
-  return (value) => {
-    if (value === null) return false;
-    const text = value.toLowerCase();
-    if (text.length < first.length + last.length || !text.startsWith(first) || !text.endsWith(last)) return false;
-    let at = first.length;
-    const stop = text.length - last.length;
-    for (const part of middle) {
-      const found = text.indexOf(part, at);
-      if (found === -1 || found + part.length > stop) return false;
-      at = found + part.length;
-    }
-    return true;
-  };
 }
 
 function sortedRecords<C extends CollectionName>(

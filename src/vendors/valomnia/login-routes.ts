@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { credentialShapeProblem } from '../../core/credentials.js';
 import { sendErrorAnswer } from '../../core/error-envelopes.js';
+import { type Tenant, UnknownTenantError } from '../../core/store.js';
 import { DEPRECATION_WARNING, LOGIN_FAILED_TEXT } from './errors.js';
 import { type Entries, readInput } from './forms.js';
 import type { ValomniaData } from './model.js';
@@ -34,7 +35,15 @@ export function loginRoutes(app: FastifyInstance, sessions: Sessions): void {
       if (credentialShapeProblem(username) !== null || password.trim() === '') {
         return reply.code(302).header('location', FAILURE_URL).send();
       }
-      const tenant = await request.server.store.open('valomnia', username);
+      let tenant: Tenant<ValomniaData>;
+      try {
+        tenant = await request.server.store.open('valomnia', username);
+      } catch (error) {
+        // Strict mode: a login no tenant was made for fails as a wrong password does.
+        if (error instanceof UnknownTenantError) return reply.code(302).header('location', FAILURE_URL).send();
+        throw error;
+      }
+      request.tenant = tenant;
       const id = sessions.begin(tenant);
       return reply.code(302).header('location', SUCCESS_URL).header('set-cookie', sessionCookie(id)).send();
     },
@@ -47,6 +56,7 @@ export function loginRoutes(app: FastifyInstance, sessions: Sessions): void {
       const id = sessionIdOf(request.headers.cookie, request.headers.authorization);
       const tenant = id === null ? null : sessions.resolve(id);
       if (id === null || tenant === null) return sendErrorAnswer(reply, valomniaEnvelope(401));
+      request.tenant = tenant;
       return reply
         .code(200)
         .type(JSON_TYPE)
@@ -75,7 +85,10 @@ export function loginRoutes(app: FastifyInstance, sessions: Sessions): void {
 
 function logout(request: FastifyRequest, reply: FastifyReply, sessions: Sessions): FastifyReply {
   const id = sessionIdOf(request.headers.cookie, request.headers.authorization);
-  if (id !== null) sessions.end(id);
+  if (id !== null) {
+    request.tenant = sessions.resolve(id);
+    sessions.end(id);
+  }
   return reply
     .code(302)
     .header('location', '/')

@@ -69,6 +69,7 @@ export async function valomniaPlugin(app: FastifyInstance, options: ValomniaPlug
             const tenant = id === null ? null : sessions.resolve(id);
             if (tenant === null) return sendErrorAnswer(reply, valomniaEnvelope(401));
             request.valomnia = tenant;
+            request.tenant = tenant;
           });
           readRoutes(api, customers);
           customerWriteRoutes(api);

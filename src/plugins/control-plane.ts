@@ -1,0 +1,275 @@
+import { Readable } from 'node:stream';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import fp from 'fastify-plugin';
+import { BodyTap, captureResponse, redactHeaders, redactQuery } from '../core/captured-body.js';
+import { clockNow } from '../core/clock.js';
+import { ControlPlane, type ControlPlaneOptions } from '../core/control-plane.js';
+import type { ErrorAnswer } from '../core/error-envelopes.js';
+import type { Fault, FaultRuleState } from '../core/faults.js';
+import type { CapturedBody } from '../core/journal.js';
+import { operationIndex } from '../core/operations.js';
+import type { Tenant } from '../core/store.js';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /**
+     * The tenant the request's credential names, set by the vendor plugin as soon as it knows
+     * it (its auth hook, or the login handler): what the journal and the fault rules go by.
+     */
+    tenant: Tenant | null;
+    /** What the control plane notes about the request while it runs. */
+    traffic: Traffic | null;
+  }
+  interface FastifyInstance {
+    /** Each tenant's request journal and fault rules. */
+    controlPlane: ControlPlane;
+  }
+}
+
+interface Traffic {
+  atMs: number;
+  started: number;
+  tap: BodyTap | null;
+  multipartSize: number | null;
+  responseBody: CapturedBody | null;
+  /** A fault that acts on the answer the route makes (its write is applied). */
+  pending: FaultRuleState | null;
+  /** The kind of fault this request met. */
+  fault: string | null;
+  /** Set once the journal has its entry (a reset writes it before the connection goes). */
+  journaled: boolean;
+}
+
+/**
+ * Journals every request whose tenant is known and applies the tenant's fault rules, on every
+ * vendor's paths at once: vendors only set `request.tenant`. Register it before the vendors.
+ */
+export const controlPlanePlugin = fp<ControlPlaneOptions>(
+  async (app, options) => {
+    const plane = new ControlPlane(options);
+    app.decorate('controlPlane', plane);
+    app.decorateRequest('tenant', null);
+    app.decorateRequest('traffic', null);
+
+    app.addHook('onRequest', async (request) => {
+      request.traffic = {
+        atMs: Date.now(),
+        started: performance.now(),
+        tap: null,
+        multipartSize: null,
+        responseBody: null,
+        pending: null,
+        fault: null,
+        journaled: false,
+      };
+    });
+
+    if (plane.journaling) {
+      app.addHook('preParsing', async (request, _reply, payload) => {
+        const traffic = request.traffic;
+        if (!traffic) return payload;
+        // Multipart bodies are read by the route itself, straight from the socket.
+        if (/^multipart\//i.test(request.headers['content-type'] ?? '')) {
+          traffic.multipartSize = Number(request.headers['content-length'] ?? -1);
+          return payload;
+        }
+        const tap = new BodyTap();
+        traffic.tap = tap;
+        payload.on('error', (error) => tap.destroy(error));
+        return payload.pipe(tap);
+      });
+    }
+
+    app.addHook('preHandler', async (request, reply) => {
+      const tenant = request.tenant;
+      if (!tenant) return;
+      const plan = plane.armedFaultsOf(tenant);
+      if (!plan) return;
+      const rule = await fire(request, plan);
+      if (!rule) return;
+      const traffic = request.traffic as Traffic;
+      traffic.fault = rule.fault.kind;
+      if (rule.fault.kind === 'delay') {
+        await sleep(rule.fault.ms);
+        return;
+      }
+      if (rule.writeApplied) {
+        traffic.pending = rule;
+        return;
+      }
+      if (rule.fault.kind === 'reset') {
+        journal(request, reply, null);
+        reply.hijack();
+        request.raw.socket?.destroy();
+        return;
+      }
+      const answer = faultAnswer(rule.fault, request);
+      reply.code(answer.statusCode).type(answer.contentType);
+      if (answer.headers) reply.headers(answer.headers);
+      return reply.send(answer.body);
+    });
+
+    app.addHook('onSend', async (request, reply, payload) => {
+      const traffic = request.traffic;
+      if (!traffic || !request.tenant) return payload;
+      let sent: unknown = payload;
+      const pending = traffic.pending;
+      if (pending) {
+        traffic.pending = null;
+        sent = await applyAfter(pending.fault, request, reply, payload);
+      }
+      if (plane.journaling && traffic.responseBody === null) {
+        traffic.responseBody = captureResponse(
+          pending?.fault.kind === 'truncate' || pending?.fault.kind === 'dribble' ? payload : sent,
+          contentTypeOf(reply),
+          reply.getHeader('content-length'),
+        );
+      }
+      return sent;
+    });
+
+    app.addHook('onResponse', async (request, reply) => {
+      if (request.tenant && request.traffic && !request.traffic.journaled) {
+        journal(request, reply, request.traffic.fault === 'reset' ? null : reply.statusCode);
+      }
+    });
+
+    function journal(request: FastifyRequest, _reply: FastifyReply, status: number | null): void {
+      const traffic = request.traffic as Traffic;
+      const tenant = request.tenant as Tenant;
+      traffic.journaled = true;
+      if (!plane.journaling) return;
+      const url = request.url;
+      const queryAt = url.indexOf('?');
+      const contentType = request.headers['content-type'] ?? null;
+      plane.journalOf(tenant).add({
+        atMs: traffic.atMs,
+        tenantAtMs: clockNow(tenant.clock, traffic.atMs),
+        method: request.method,
+        path: queryAt === -1 ? url : url.slice(0, queryAt),
+        query: queryAt === -1 ? '' : redactQuery(url.slice(queryAt + 1)),
+        route: request.routeOptions.url ?? null,
+        status,
+        durationMs: Math.round((performance.now() - traffic.started) * 1000) / 1000,
+        fault: traffic.fault,
+        requestHeaders: redactHeaders(request.headers),
+        requestBody:
+          traffic.multipartSize !== null
+            ? { contentType, size: traffic.multipartSize, kept: 'multipart' }
+            : traffic.tap && traffic.tap.receivedEncodedLength > 0
+              ? traffic.tap.captured(contentType)
+              : null,
+        responseBody: traffic.responseBody,
+      });
+    }
+
+    // The rule that fires, if any: the operation is looked up in the contracts only when a rule names one.
+    async function fire(request: FastifyRequest, plan: ReturnType<ControlPlane['faultsOf']>) {
+      const url = request.url;
+      const queryAt = url.indexOf('?');
+      const path = queryAt === -1 ? url : url.slice(0, queryAt);
+      const needsOperation = plan.list().some((rule) => rule.match.operationId !== undefined);
+      const operations = needsOperation ? await operationIndex() : undefined;
+      return plan.fire({
+        method: request.method,
+        path,
+        operationId: () => operations?.operationOf(request.method, path) ?? null,
+      });
+    }
+
+    function faultAnswer(fault: Fault, request: FastifyRequest): ErrorAnswer {
+      if (fault.kind === 'rateLimit') {
+        const answer = app.errorEnvelopes.answer(429, request.url);
+        return { ...answer, headers: { ...answer.headers, 'retry-after': String(fault.retryAfter) } };
+      }
+      return app.errorEnvelopes.answer(fault.kind === 'status' ? fault.status : 500, request.url);
+    }
+
+    // A fault on the answer the route made: replaced, cut off or slowed.
+    async function applyAfter(fault: Fault, request: FastifyRequest, reply: FastifyReply, payload: unknown) {
+      switch (fault.kind) {
+        case 'status':
+        case 'rateLimit': {
+          const answer = faultAnswer(fault, request);
+          reply.code(answer.statusCode).type(answer.contentType);
+          if (answer.headers) reply.headers(answer.headers);
+          return answer.body;
+        }
+        case 'reset':
+          // The route ran (its write is applied); its answer never leaves.
+          journal(request, reply, null);
+          request.raw.socket?.destroy();
+          return payload;
+        case 'truncate': {
+          const body = await bytesOf(payload);
+          reply.header('content-length', String(body.length));
+          return cutOff(body);
+        }
+        case 'dribble': {
+          const body = await bytesOf(payload);
+          reply.header('content-length', String(body.length));
+          return dribble(body, fault.ms);
+        }
+        default:
+          return payload;
+      }
+    }
+  },
+  { name: 'control-plane', fastify: '5.x' },
+);
+
+function contentTypeOf(reply: FastifyReply): string | null {
+  const type = reply.getHeader('content-type');
+  return type === undefined ? null : String(type);
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+async function bytesOf(payload: unknown): Promise<Buffer> {
+  if (payload === null || payload === undefined) return Buffer.alloc(0);
+  if (typeof payload === 'string') return Buffer.from(payload);
+  if (Buffer.isBuffer(payload)) return payload;
+  const chunks: Buffer[] = [];
+  for await (const chunk of payload as AsyncIterable<Buffer | string>) chunks.push(Buffer.from(chunk));
+  return Buffer.concat(chunks);
+}
+
+// The head announces the whole body; half of it is sent, then the stream fails and the
+// connection is closed, as when a server dies mid-answer.
+function cutOff(body: Buffer): Readable {
+  const half = body.subarray(0, Math.floor(body.length / 2));
+  let sent = false;
+  return new Readable({
+    read() {
+      if (sent) return;
+      sent = true;
+      if (half.length > 0) this.push(half);
+      setImmediate(() => this.destroy(new Error('the answer was cut off by a truncate fault')));
+    },
+  });
+}
+
+// The whole body, in even slices spread over `ms`.
+function dribble(body: Buffer, ms: number): Readable {
+  const slices = Math.max(1, Math.min(body.length, Math.ceil(ms / 50)));
+  const size = Math.ceil(body.length / slices);
+  const gap = ms / slices;
+  let at = 0;
+  return new Readable({
+    read() {
+      if (body.length === 0) {
+        this.push(null);
+        return;
+      }
+      if (at >= body.length) return;
+      setTimeout(() => {
+        const slice = body.subarray(at, at + size);
+        at += size;
+        this.push(slice);
+        if (at >= body.length) this.push(null);
+      }, gap);
+    },
+  });
+}
