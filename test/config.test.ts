@@ -10,7 +10,15 @@ describe('readConfig', () => {
       dataset: 'demo',
       records: 120,
       logLevel: 'info',
+      urlFile: '',
     });
+  });
+
+  it('takes a URL file from the flag or the environment, trimmed', () => {
+    expect(readConfig(['--url-file', ' /tmp/a.url '], { POS_SANDBOX_URL_FILE: '/tmp/b.url' }).urlFile).toBe(
+      '/tmp/a.url',
+    );
+    expect(readConfig([], { POS_SANDBOX_URL_FILE: '/tmp/b.url' }).urlFile).toBe('/tmp/b.url');
   });
 
   it('reads environment variables, and flags win over them', () => {

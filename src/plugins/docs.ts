@@ -2,13 +2,24 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { packageRoot } from '../core/package-root.js';
+import { DemoAuthorizer, DemoLoginError, type DemoVendor } from './docs-demo-auth.js';
+import { DEMO_NOTES } from './docs-demo-credentials.js';
+import { docsPageScript } from './docs-page-script.js';
 
 /** The vendors with a contract under openapi/, by file name, and the title the docs page shows. */
 export const VENDOR_SPECS = { imonggo: 'Imonggo', valomnia: 'Valomnia', myposconnect: 'MYPOS Connect' } as const;
 
+/** What the docs page calls itself, in the browser's tab and in its top bar. */
+export const DOCS_PAGE_TITLE = 'pos-sandbox · interactive API docs';
+
+/** Where the docs page asks for a vendor's live demo authorizations (`/docs/demo-auth/<vendor>`). */
+export const DEMO_AUTH_PATH = '/docs/demo-auth';
+
 /**
  * The contracts at /openapi/<vendor>.yaml and an interactive page at /docs that switches
- * between them. The YAML files are the source of truth; they are served as written.
+ * between them. The YAML files are the source of truth; they are served as written. The page is
+ * pre-authorised with each vendor's demo credentials (see docs-demo-credentials.ts), which it
+ * takes from DEMO_AUTH_PATH.
  */
 export async function docsPlugin(app: FastifyInstance): Promise<void> {
   const specs = new Map<string, Promise<string>>();
@@ -36,7 +47,30 @@ export async function docsPlugin(app: FastifyInstance): Promise<void> {
   };
   app.get('/docs', relay);
   app.get('/docs/*', relay);
+
+  const demo = new DemoAuthorizer(app);
+  app.get<{ Params: { vendor: string } }>(`${DEMO_AUTH_PATH}/:vendor`, async (request, reply) => {
+    const { vendor } = request.params;
+    reply.header('cache-control', 'no-store');
+    if (!Object.hasOwn(DEMO_NOTES, vendor)) {
+      return reply.code(404).send({ error: 'not_found', message: `no demo credentials for ${vendor}` });
+    }
+    try {
+      return await demo.authorizations(vendor as DemoVendor);
+    } catch (error) {
+      if (!(error instanceof DemoLoginError)) throw error;
+      // The sandbox is full, say: the page stays unauthorised and says why in the console.
+      return reply.code(503).send({ error: 'demo_login_failed', message: error.message });
+    }
+  });
 }
+
+function specUrl(vendor: string): string {
+  return `/openapi/${vendor}.yaml`;
+}
+
+// The top bar's brand, where Swagger's logo was.
+const BRAND_CSS = '.swagger-ui .topbar .pos-sandbox-brand { color: #fff; font: bold 1.6em sans-serif; }\n';
 
 const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'transfer-encoding', 'content-length', 'date']);
 
@@ -53,10 +87,27 @@ async function buildSwaggerUi(): Promise<FastifyInstance> {
       document: { openapi: '3.1.0', info: { title: 'pos-sandbox', version: '1' }, paths: {} },
     },
   });
+  const page = docsPageScript({
+    brand: 'pos-sandbox',
+    specs: Object.keys(VENDOR_SPECS).map((vendor) => ({
+      url: specUrl(vendor),
+      vendor,
+      note: DEMO_NOTES[vendor as DemoVendor],
+    })),
+    demoAuthPath: DEMO_AUTH_PATH,
+  });
   await docs.register(swaggerUi, {
     routePrefix: '/docs',
+    // The top bar shows the page's own brand (docs-page-script.ts). Only null stops the plugin
+    // from pasting Swagger's logo over it; its types leave null out.
+    logo: null as unknown as undefined,
+    theme: {
+      title: DOCS_PAGE_TITLE,
+      js: [{ filename: 'pos-sandbox.js', content: page }],
+      css: [{ filename: 'pos-sandbox.css', content: BRAND_CSS }],
+    },
     uiConfig: {
-      urls: Object.entries(VENDOR_SPECS).map(([vendor, name]) => ({ url: `/openapi/${vendor}.yaml`, name })),
+      urls: Object.entries(VENDOR_SPECS).map(([vendor, name]) => ({ url: specUrl(vendor), name })),
       deepLinking: true,
       tryItOutEnabled: true,
     },
