@@ -11,7 +11,20 @@ describe('readConfig', () => {
       records: 120,
       logLevel: 'info',
       urlFile: '',
+      strict: false,
+      journal: 1000,
     });
+  });
+
+  it('reads --strict as a switch and POS_SANDBOX_STRICT as true or false', () => {
+    expect(readConfig(['--strict'], {}).strict).toBe(true);
+    expect(readConfig([], { POS_SANDBOX_STRICT: 'true' }).strict).toBe(true);
+    expect(readConfig([], { POS_SANDBOX_STRICT: '0' }).strict).toBe(false);
+    expect(() => readConfig([], { POS_SANDBOX_STRICT: 'maybe' })).toThrow(
+      '--strict / POS_SANDBOX_STRICT: expected true or false, got "maybe"',
+    );
+    expect(readConfig(['--journal', '0'], {}).journal).toBe(0);
+    expect(() => readConfig(['--journal', '-1'], {})).toThrow(ConfigError);
   });
 
   it('takes a URL file from the flag or the environment, trimmed', () => {
