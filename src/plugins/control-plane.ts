@@ -112,18 +112,16 @@ export const controlPlanePlugin = fp<ControlPlaneOptions>(
     app.addHook('onSend', async (request, reply, payload) => {
       const traffic = request.traffic;
       if (!traffic || !request.tenant) return payload;
-      let sent: unknown = payload;
       const pending = traffic.pending;
-      if (pending) {
-        traffic.pending = null;
-        sent = await applyAfter(pending.fault, request, reply, payload);
+      traffic.pending = null;
+      const kind = pending?.fault.kind;
+      // A cut-off or slowed answer is journaled as the route made it; a replaced one as sent.
+      if (plane.journaling && (kind === 'truncate' || kind === 'dribble')) {
+        traffic.responseBody = captureResponse(payload, contentTypeOf(reply), reply.getHeader('content-length'));
       }
-      if (plane.journaling && traffic.responseBody === null) {
-        traffic.responseBody = captureResponse(
-          pending?.fault.kind === 'truncate' || pending?.fault.kind === 'dribble' ? payload : sent,
-          contentTypeOf(reply),
-          reply.getHeader('content-length'),
-        );
+      const sent = pending ? await applyAfter(pending.fault, request, reply, payload) : payload;
+      if (plane.journaling && traffic.responseBody === null && kind !== 'reset') {
+        traffic.responseBody = captureResponse(sent, contentTypeOf(reply), reply.getHeader('content-length'));
       }
       return sent;
     });
@@ -203,6 +201,8 @@ export const controlPlanePlugin = fp<ControlPlaneOptions>(
         case 'truncate': {
           const body = await bytesOf(payload);
           reply.header('content-length', String(body.length));
+          // The connection dies before the answer finishes, so the journal takes it now.
+          journal(request, reply, reply.statusCode);
           return cutOff(body);
         }
         case 'dribble': {
