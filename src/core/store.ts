@@ -65,6 +65,21 @@ export interface VendorRegistration<D> {
   personalize?(data: D, credential: string): void;
 }
 
+/**
+ * A tenant's state as a snapshot keeps it: everything but what hangs off the live object (its
+ * journal, fault rules, sessions and tokens). Its data shares records with the tenant it was
+ * taken from; records are never edited in place, so neither side sees the other's later writes.
+ */
+export interface TenantState {
+  vendor: string;
+  credential: string;
+  seed: SeedSpec;
+  createdAt: string;
+  clock: ClockState;
+  initialClock?: ClockState;
+  data: unknown;
+}
+
 /** A request for a tenant the store refuses to create (the tenant limit). */
 export class TenantLimitError extends CapacityError {
   readonly code = 'TENANT_LIMIT';
@@ -250,6 +265,44 @@ export class TenantStore {
     delete this.#db.data.tenants[key];
     await this.write();
     return true;
+  }
+
+  /** The state of a tenant, to put back later with restoreState; undefined when unknown. */
+  saveState(vendor: string, credential: string): TenantState | undefined {
+    const tenant = this.find(vendor, credential);
+    if (!tenant) return undefined;
+    return {
+      vendor: tenant.vendor,
+      credential: tenant.credential,
+      seed: { ...tenant.seed },
+      createdAt: tenant.createdAt,
+      clock: { ...tenant.clock },
+      ...(tenant.initialClock ? { initialClock: { ...tenant.initialClock } } : {}),
+      data: fork(tenant.data),
+    };
+  }
+
+  /**
+   * Puts a saved state back. A tenant that still exists keeps its object (and so its sessions,
+   * tokens, journal and fault rules); one deleted since is made again. The state stays reusable.
+   */
+  async restoreState(state: TenantState): Promise<Tenant> {
+    const key = tenantKey(state.vendor, state.credential);
+    await this.#opening.get(key)?.catch(() => undefined);
+    let tenant = this.#db.data.tenants[key];
+    if (!tenant) {
+      this.#assertCreatable(state.vendor, state.credential, key);
+      tenant = { vendor: state.vendor, credential: state.credential } as Tenant;
+      this.#db.data.tenants[key] = tenant;
+    }
+    tenant.seed = { ...state.seed };
+    tenant.createdAt = state.createdAt;
+    tenant.clock = { ...state.clock };
+    if (state.initialClock) tenant.initialClock = { ...state.initialClock };
+    else delete tenant.initialClock;
+    tenant.data = fork(state.data);
+    await this.write();
+    return tenant;
   }
 
   /** Hands the current state to the database's adapter (a no-op in memory). */

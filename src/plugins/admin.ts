@@ -12,6 +12,7 @@ import {
 } from '../core/clock.js';
 import { parseLenientDate } from '../core/dates.js';
 import { errorCode, sandboxEnvelope } from '../core/error-envelopes.js';
+import { SnapshotShelf } from '../core/snapshots.js';
 import {
   CredentialError,
   DATASETS,
@@ -21,6 +22,7 @@ import {
   UnknownTenantError,
   type VendorName,
 } from '../core/store.js';
+import { snapshotReadRoutes, snapshotWriteRoutes } from './admin-snapshots.js';
 import { trafficReadRoutes, trafficWriteRoutes } from './admin-traffic.js';
 
 export interface TenantParams {
@@ -50,6 +52,7 @@ export class AdminError extends Error {
  */
 export async function adminPlugin(app: FastifyInstance): Promise<void> {
   app.errorEnvelopes.register(app.prefix, sandboxEnvelope);
+  app.decorate('snapshots', new SnapshotShelf(app.store));
   app.setErrorHandler(handleControlError);
   app.setNotFoundHandler((request, reply) =>
     sendError(reply, 404, 'not_found', `no control route ${request.method} ${request.url}`),
@@ -100,6 +103,7 @@ export async function adminPlugin(app: FastifyInstance): Promise<void> {
     );
 
     trafficReadRoutes(noBody);
+    snapshotReadRoutes(noBody);
   });
 
   // Routes with a body read JSON; a blank body of any type is no body.
@@ -115,6 +119,7 @@ export async function adminPlugin(app: FastifyInstance): Promise<void> {
     });
 
     trafficWriteRoutes(jsonBody);
+    snapshotWriteRoutes(jsonBody);
 
     jsonBody.post<{ Params: TenantParams; Body: unknown }>(
       '/tenants/:vendor/:credential/clock/freeze',

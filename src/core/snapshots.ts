@@ -1,0 +1,96 @@
+import type { TenantState, TenantStore } from './store.js';
+
+/** A snapshot's name: what a file of it may be called later, too. */
+export const SNAPSHOT_NAME = /^[A-Za-z0-9._-]{1,100}$/;
+
+/** Tenants a snapshot holds: every tenant of the store, or the ones named. */
+export type SnapshotScope = 'all' | 'some';
+
+/** A saved world: the state of every tenant it names. */
+export interface Snapshot {
+  name: string;
+  createdAt: string;
+  scope: SnapshotScope;
+  tenants: TenantState[];
+}
+
+/** A tenant a snapshot should hold that does not exist. */
+export class UnknownSnapshotTenantError extends Error {
+  readonly code = 'UNKNOWN_TENANT';
+}
+
+/** Named snapshots of a store's tenants, held in memory. */
+export class SnapshotShelf {
+  readonly #store: TenantStore;
+  readonly #snapshots = new Map<string, Snapshot>();
+
+  constructor(store: TenantStore) {
+    this.#store = store;
+  }
+
+  /**
+   * Saves the named tenants (every tenant when `tenants` is undefined) under `name`, replacing a
+   * snapshot of that name. Throws UnknownSnapshotTenantError, saving nothing, when one is missing.
+   */
+  save(name: string, tenants?: readonly { vendor: string; credential: string }[]): Snapshot {
+    const chosen = tenants ?? this.#store.list().map(({ vendor, credential }) => ({ vendor, credential }));
+    const states: TenantState[] = [];
+    for (const { vendor, credential } of chosen) {
+      const state = this.#store.saveState(vendor, credential);
+      if (!state) throw new UnknownSnapshotTenantError(`no ${vendor} tenant for credential "${credential}"`);
+      if (!states.some((saved) => saved.vendor === state.vendor && saved.credential === state.credential)) {
+        states.push(state);
+      }
+    }
+    const snapshot: Snapshot = {
+      name,
+      createdAt: new Date().toISOString(),
+      scope: tenants === undefined ? 'all' : 'some',
+      tenants: states,
+    };
+    // Re-saving a name moves it to the end, as the newest.
+    this.#snapshots.delete(name);
+    this.#snapshots.set(name, snapshot);
+    return snapshot;
+  }
+
+  /** A snapshot by name. */
+  get(name: string): Snapshot | undefined {
+    return this.#snapshots.get(name);
+  }
+
+  /** Every snapshot, oldest first. */
+  list(): Snapshot[] {
+    return [...this.#snapshots.values()];
+  }
+
+  /** Drops a snapshot; false when there is none of that name. */
+  delete(name: string): boolean {
+    return this.#snapshots.delete(name);
+  }
+
+  /**
+   * Puts a snapshot's tenants back as they were saved. A snapshot of every tenant also deletes
+   * the tenants made since, so the whole world is as it was.
+   */
+  async restore(snapshot: Snapshot): Promise<void> {
+    if (snapshot.scope === 'all') {
+      const kept = new Set(snapshot.tenants.map((state) => `${state.vendor}\u0000${state.credential}`));
+      for (const tenant of this.#store.list()) {
+        if (!kept.has(`${tenant.vendor}\u0000${tenant.credential}`))
+          await this.#store.delete(tenant.vendor, tenant.credential);
+      }
+    }
+    for (const state of snapshot.tenants) await this.#store.restoreState(state);
+  }
+}
+
+/** A snapshot as the control API shows it. */
+export function describeSnapshot(snapshot: Snapshot) {
+  return {
+    name: snapshot.name,
+    createdAt: snapshot.createdAt,
+    scope: snapshot.scope,
+    tenants: snapshot.tenants.map(({ vendor, credential }) => ({ vendor, credential })),
+  };
+}
