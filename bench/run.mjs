@@ -1,6 +1,7 @@
 // pos-sandbox benchmark: throughput (Imonggo, Valomnia and MYPOS Connect endpoints) against a
 // bare-Fastify ceiling, cold start against a bare hello-world, and RSS with 10 seeded Imonggo
-// tenants, then 10 Imonggo + 10 Valomnia, then 10 of each of the three vendors.
+// tenants, then 10 Imonggo + 10 Valomnia, then 10 of each of the three vendors; the control
+// plane's costs (list throughput with the request journal on vs off, restoring a snapshot).
 // `npm run bench` builds first, then runs this.
 // All traffic goes to 127.0.0.1. Exits 0 when everything ran (even if a target FAILs), 1 if
 // something broke (a server did not start, a request was refused, the watchdog fired...).
@@ -8,7 +9,8 @@
 // `node bench/run.mjs --json <file>` also writes every figure to <file>.
 // Knobs (environment, for quick trials only): BENCH_DURATION (s, default 10), BENCH_WARMUP
 // (s, default 3), BENCH_COLD_RUNS (default 5), BENCH_TIMEOUT (s, whole-run watchdog, default 900),
-// BENCH_ONLY (a comma list of the steps to run: throughput, cold, rss, scale; default all).
+// BENCH_ONLY (a comma list of the steps to run: throughput, cold, rss, scale, journal, restore;
+// default all).
 import { execFileSync } from 'node:child_process';
 import { existsSync, rmSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -29,6 +31,7 @@ import {
   table,
   waitFor200,
 } from './lib.mjs';
+import { benchJournal, benchRestore, CONTROL_TARGETS } from './control-plane.mjs';
 import { myposEndpoints, myposRssRequests } from './mypos.mjs';
 import { benchScale, SCALE_SIZES, SCALE_TARGETS } from './scale.mjs';
 import { valomniaEndpoints, valomniaRssRequests } from './valomnia.mjs';
@@ -439,7 +442,7 @@ async function rssLoad(url, requests, who) {
 }
 
 /** Prints the tables and the targets; returns the targets as { target, measured, result } rows. */
-function report({ throughput, cold, rss, scale }) {
+function report({ throughput, cold, rss, scale, journal, restore }) {
   const out = [];
   const pass = (ok) => (ok ? 'PASS' : 'FAIL');
   if (throughput) {
@@ -624,6 +627,37 @@ function report({ throughput, cold, rss, scale }) {
       ]);
     } else rows.push([label, 'no ceiling measured', 'ERROR']);
   } else rows.push(['scale', 'not measured', 'ERROR']);
+  if (journal) {
+    out.push(
+      '',
+      'Request journal (the same server with --journal 0 and with the default 1,000; runs off/on/off/on, medians)',
+      table([
+        ['endpoint', 'off req/s', 'on req/s', 'on/off', 'server CPU us/req (off/on)'],
+        ...Object.values(journal).map((f) => [
+          f.label,
+          Math.round(f.offRps),
+          Math.round(f.onRps),
+          `${(100 * f.ratio).toFixed(1)}%`,
+          `${f.offUsPerReq.toFixed(0)} / ${f.onUsPerReq.toFixed(0)}`,
+        ]),
+      ]),
+    );
+    for (const f of Object.values(journal)) {
+      rows.push([
+        `journal on >= ${CONTROL_TARGETS.journalRatio * 100}% of off: ${f.label}`,
+        `${(100 * f.ratio).toFixed(1)}%`,
+        pass(f.ratio >= CONTROL_TARGETS.journalRatio),
+      ]);
+    }
+  } else rows.push(['journal on vs off', 'not measured', 'ERROR']);
+  const restoreLabel = `restore of a 10,000-customer snapshot (then its first read) < ${CONTROL_TARGETS.restoreMs} ms, median of 5`;
+  if (restore) {
+    rows.push([
+      restoreLabel,
+      `${restore.medianMs.toFixed(1)} ms (${restore.customers} customers; runs ${restore.runsMs.map((t) => t.toFixed(1)).join(', ')})`,
+      pass(restore.medianMs < CONTROL_TARGETS.restoreMs),
+    ]);
+  } else rows.push([restoreLabel, 'not measured', 'ERROR']);
   out.push('', 'Targets', table(rows));
   if (problems.length) out.push('', 'Problems (exit code 1):', ...problems.map((p) => `  - ${p}`));
   process.stdout.write(`${out.join('\n')}\n`);
@@ -654,6 +688,8 @@ async function main() {
     found.cold = await step('cold start', benchColdStart);
     found.rss = await step('RSS', benchRss);
     found.scale = await step('scale', () => benchScale({ cli: CLI, root: ROOT, seconds: SCALE_SECONDS, log }));
+    found.journal = await step('journal', () => benchJournal({ args: SANDBOX_ARGS, root: ROOT, log, measure }));
+    found.restore = await step('restore', () => benchRestore({ args: SANDBOX_ARGS, root: ROOT, log }));
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
@@ -684,6 +720,8 @@ async function main() {
       coldStart: found.cold,
       rss: found.rss,
       scale: found.scale,
+      journal: found.journal,
+      restore: found.restore,
       targets,
       problems,
     };

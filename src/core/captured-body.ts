@@ -1,5 +1,5 @@
 import { Transform, type TransformCallback } from 'node:stream';
-import { type CapturedBody, JOURNAL_BODY_BYTES } from './journal.js';
+import { type BodyArena, type CapturedBody, JOURNAL_BODY_BYTES } from './journal.js';
 
 /** Bodies a journal keeps as text; any other type (an image, a PDF) is kept as its size and type. */
 const TEXT_TYPE = /^(text\/|application\/([\w.+-]*\+)?(json|xml|x-www-form-urlencoded|yaml|javascript)\b)/i;
@@ -14,15 +14,9 @@ function isText(contentType: string | null): boolean {
   return contentType === null || TEXT_TYPE.test(contentType);
 }
 
-// Kept bytes live outside Buffer's shared pool: a pooled slice would keep a whole 8 KiB slab alive.
-function ownCopy(bytes: Uint8Array): Buffer {
-  const copy = Buffer.allocUnsafeSlow(bytes.length);
-  copy.set(bytes);
-  return copy;
-}
-
 /** What a journal keeps of a response payload as Fastify's onSend hook holds it. */
 export function captureResponse(
+  arena: BodyArena,
   payload: unknown,
   contentType: string | null,
   contentLength: unknown,
@@ -30,18 +24,16 @@ export function captureResponse(
   if (payload === null || payload === undefined) return null;
   if (typeof payload === 'string') {
     const size = Buffer.byteLength(payload);
-    if (!isText(contentType)) return { contentType, size, kept: 'binary' };
-    // At most 64 KiB of characters can make 64 KiB of bytes: encode no more than that.
-    const head = Buffer.from(payload.length > JOURNAL_BODY_BYTES ? payload.slice(0, JOURNAL_BODY_BYTES) : payload);
-    return { contentType, size, kept: ownCopy(head.subarray(0, JOURNAL_BODY_BYTES)) };
+    if (!isText(contentType)) return { contentType, size, slice: null, omitted: 'binary' };
+    return { contentType, size, slice: arena.writeText(payload), omitted: null };
   }
   if (Buffer.isBuffer(payload)) {
-    if (!isText(contentType)) return { contentType, size: payload.length, kept: 'binary' };
-    return { contentType, size: payload.length, kept: ownCopy(payload.subarray(0, JOURNAL_BODY_BYTES)) };
+    if (!isText(contentType)) return { contentType, size: payload.length, slice: null, omitted: 'binary' };
+    return { contentType, size: payload.length, slice: arena.write(payload), omitted: null };
   }
   // A stream: its size is what the head announces, when it does.
   const size = Number(contentLength);
-  return { contentType, size: Number.isFinite(size) ? size : -1, kept: 'binary' };
+  return { contentType, size: Number.isFinite(size) ? size : -1, slice: null, omitted: 'binary' };
 }
 
 /**
@@ -56,22 +48,25 @@ export class BodyTap extends Transform {
   override _transform(chunk: Buffer, _encoding: BufferEncoding, done: TransformCallback): void {
     this.receivedEncodedLength += chunk.length;
     if (this.#kept < JOURNAL_BODY_BYTES) {
+      // The parser may hold on to the chunk; the tap only references it until the journal copies it.
       const part = chunk.subarray(0, JOURNAL_BODY_BYTES - this.#kept);
-      this.#chunks.push(ownCopy(part));
+      this.#chunks.push(part);
       this.#kept += part.length;
     }
     done(null, chunk);
   }
 
-  /** What was read of the body so far, credentials in a form redacted. */
-  captured(contentType: string | null): CapturedBody {
+  /** The body read so far, copied into the arena, with credentials in a form redacted. */
+  captured(arena: BodyArena, contentType: string | null): CapturedBody {
     const size = this.receivedEncodedLength;
-    if (!isText(contentType)) return { contentType, size, kept: 'binary' };
-    let kept: Buffer = Buffer.concat(this.#chunks);
-    if (contentType !== null && /^application\/x-www-form-urlencoded/i.test(contentType)) {
-      kept = ownCopy(Buffer.from(redactQuery(kept.toString('latin1')), 'latin1'));
-    }
-    return { contentType, size, kept };
+    if (!isText(contentType)) return { contentType, size, slice: null, omitted: 'binary' };
+    const bytes = this.#chunks.length === 1 ? (this.#chunks[0] as Buffer) : Buffer.concat(this.#chunks);
+    this.#chunks.length = 0;
+    const slice =
+      contentType !== null && /^application\/x-www-form-urlencoded/i.test(contentType)
+        ? arena.write(Buffer.from(redactQuery(bytes.toString('latin1')), 'latin1'))
+        : arena.write(bytes);
+    return { contentType, size, slice, omitted: null };
   }
 }
 
@@ -113,18 +108,20 @@ export function redactHeaders(
   return out;
 }
 
-/** A captured body as the control API shows it. */
-export function describeBody(body: CapturedBody | null) {
+/** A captured body as the control API shows it: at most its first 64 KiB, as text. */
+export function describeBody(body: CapturedBody | null, arena: BodyArena) {
   if (body === null) return null;
   const shown: { contentType: string | null; size: number; text?: string; truncated?: boolean; omitted?: string } = {
     contentType: body.contentType,
     size: body.size,
   };
-  if (Buffer.isBuffer(body.kept)) {
-    shown.text = body.kept.toString('utf8');
-    if (body.kept.length < body.size) shown.truncated = true;
-  } else {
-    shown.omitted = body.kept;
+  const bytes = body.slice === null ? null : arena.read(body.slice);
+  if (bytes === null) {
+    // The ring has written over it since: the oldest bodies go first.
+    shown.omitted = body.omitted ?? 'memory';
+    return shown;
   }
+  shown.text = bytes.toString('utf8');
+  if (bytes.length < body.size) shown.truncated = true;
   return shown;
 }

@@ -1,13 +1,13 @@
 import { FaultPlan } from './faults.js';
-import { BodyBudget, DEFAULT_JOURNAL_BUDGET_BYTES, DEFAULT_JOURNAL_SIZE, RequestJournal } from './journal.js';
+import { BodyArena, DEFAULT_JOURNAL_BODY_BYTES, DEFAULT_JOURNAL_SIZE, RequestJournal } from './journal.js';
 import type { Tenant } from './store.js';
 
 /** How much of the traffic the control plane keeps. */
 export interface ControlPlaneOptions {
   /** Requests each tenant's journal keeps (0 turns journaling off). */
   journalSize?: number;
-  /** Body bytes all journals together keep. */
-  journalBudgetBytes?: number;
+  /** Body bytes all journals together keep, the oldest going first. */
+  journalBodyBytes?: number;
 }
 
 /**
@@ -17,13 +17,14 @@ export interface ControlPlaneOptions {
  */
 export class ControlPlane {
   readonly journalSize: number;
-  readonly #budget: BodyBudget;
+  /** The bytes of every journal's bodies. */
+  readonly bodies: BodyArena;
   readonly #journals = new WeakMap<Tenant, RequestJournal>();
   readonly #faults = new WeakMap<Tenant, FaultPlan>();
 
   constructor(options: ControlPlaneOptions = {}) {
     this.journalSize = options.journalSize ?? DEFAULT_JOURNAL_SIZE;
-    this.#budget = new BodyBudget(options.journalBudgetBytes ?? DEFAULT_JOURNAL_BUDGET_BYTES);
+    this.bodies = new BodyArena(options.journalBodyBytes ?? DEFAULT_JOURNAL_BODY_BYTES);
   }
 
   /** Whether requests are journaled at all. */
@@ -35,7 +36,7 @@ export class ControlPlane {
   journalOf(tenant: Tenant): RequestJournal {
     let journal = this.#journals.get(tenant);
     if (!journal) {
-      journal = new RequestJournal(this.journalSize, this.#budget);
+      journal = new RequestJournal(this.journalSize);
       this.#journals.set(tenant, journal);
     }
     return journal;
@@ -55,10 +56,5 @@ export class ControlPlane {
   armedFaultsOf(tenant: Tenant): FaultPlan | undefined {
     const plan = this.#faults.get(tenant);
     return plan?.armed ? plan : undefined;
-  }
-
-  /** Body bytes the journals hold now. */
-  get journalBytes(): number {
-    return this.#budget.used;
   }
 }

@@ -7,19 +7,84 @@ export const JOURNAL_BODY_BYTES = 64 * 1024;
 export const DEFAULT_JOURNAL_SIZE = 1000;
 
 /**
- * Body bytes all journals together keep by default. A journal of 1,000 entries of 64 KiB bodies
- * would hold 64 MiB for one tenant; past this budget the oldest bodies anywhere are dropped
- * (their size and type stay), so a busy CI server's memory stays bounded by it.
+ * Body bytes all journals together keep by default, in one ring (see BodyArena). A journal of
+ * 1,000 list answers of 64 KiB would hold 64 MiB for one tenant; the ring bounds every tenant's
+ * bodies together, the oldest going first.
  */
-export const DEFAULT_JOURNAL_BUDGET_BYTES = 32 * 1024 * 1024;
+export const DEFAULT_JOURNAL_BODY_BYTES = 16 * 1024 * 1024;
+
+/** Where a kept body's bytes are in the arena. */
+export interface ArenaSlice {
+  /** Position in the stream of every byte the arena was ever given. */
+  start: number;
+  length: number;
+}
 
 /** What a journal keeps of a body: its type and size, and its first 64 KiB when it is text. */
 export interface CapturedBody {
   contentType: string | null;
-  /** Its full size in bytes. */
+  /** Its full size in bytes (-1 when a streamed answer announced none). */
   size: number;
-  /** The kept bytes, or why there are none: not text (an image), multipart, or the budget. */
-  kept: Buffer | 'binary' | 'multipart' | 'memory';
+  /** Its first 64 KiB in the arena, when it is text. */
+  slice: ArenaSlice | null;
+  /** Why nothing is kept: not text (an image), or multipart (read by the route, not by the journal). */
+  omitted: 'binary' | 'multipart' | null;
+}
+
+/**
+ * The bytes of every journal's bodies: one ring buffer, allocated once, written round and round.
+ * Keeping bodies as objects of their own made every answer outlive a few garbage collections and
+ * die old, which cost a busy list more than all the rest of the journal; a copy into the ring
+ * costs a memcpy and leaves nothing to collect. A body the ring has written over since reads as
+ * gone (`"omitted": "memory"`), so the oldest bodies anywhere go first.
+ */
+export class BodyArena {
+  readonly #capacity: number;
+  #buffer: Buffer | null = null;
+  #written = 0;
+
+  constructor(capacity: number) {
+    this.#capacity = Math.max(capacity, JOURNAL_BODY_BYTES);
+  }
+
+  // Room for `length` bytes in one piece: a tail too short for them is skipped.
+  #reserve(length: number): { buffer: Buffer; at: number } {
+    this.#buffer ??= Buffer.allocUnsafeSlow(this.#capacity);
+    let at = this.#written % this.#capacity;
+    if (this.#capacity - at < length) {
+      this.#written += this.#capacity - at;
+      at = 0;
+    }
+    return { buffer: this.#buffer, at };
+  }
+
+  /** Copies bytes (at most 64 KiB of them) into the ring. */
+  write(bytes: Uint8Array): ArenaSlice {
+    const part = bytes.subarray(0, JOURNAL_BODY_BYTES);
+    const { buffer, at } = this.#reserve(part.length);
+    buffer.set(part, at);
+    const slice = { start: this.#written, length: part.length };
+    this.#written += part.length;
+    return slice;
+  }
+
+  /** Encodes text into the ring as UTF-8, at most its first 64 KiB (whole characters). */
+  writeText(text: string): ArenaSlice {
+    const { buffer, at } = this.#reserve(JOURNAL_BODY_BYTES);
+    // 64 Ki characters make at least 64 KiB: encoding more would be cut anyway.
+    const head = text.length > JOURNAL_BODY_BYTES ? text.slice(0, JOURNAL_BODY_BYTES) : text;
+    const length = buffer.write(head, at, JOURNAL_BODY_BYTES, 'utf8');
+    const slice = { start: this.#written, length };
+    this.#written += length;
+    return slice;
+  }
+
+  /** A copy of a slice's bytes, or null when the ring has written over them since. */
+  read(slice: ArenaSlice): Buffer | null {
+    if (this.#buffer === null || this.#written - slice.start > this.#capacity) return null;
+    const at = slice.start % this.#capacity;
+    return Buffer.from(this.#buffer.subarray(at, at + slice.length));
+  }
 }
 
 /** One request to a vendor path, as its tenant's journal holds it. */
@@ -58,75 +123,25 @@ export interface JournalFilter {
   sinceMs?: number;
 }
 
-/**
- * The body bytes every journal of a process holds, kept under one budget: the oldest bodies
- * (anywhere) are dropped first when a new one would pass it.
- */
-export class BodyBudget {
-  readonly #limit: number;
-  #used = 0;
-  // Bodies in the order they were kept; `#head` is the oldest still counted.
-  readonly #queue: CapturedBody[] = [];
-  #head = 0;
-
-  constructor(limitBytes: number) {
-    this.#limit = limitBytes;
-  }
-
-  /** Bytes held now. */
-  get used(): number {
-    return this.#used;
-  }
-
-  /** Counts a body just kept, dropping the oldest kept bodies while the budget is passed. */
-  keep(body: CapturedBody): void {
-    if (!Buffer.isBuffer(body.kept)) return;
-    this.#used += body.kept.length;
-    this.#queue.push(body);
-    while (this.#used > this.#limit && this.#head < this.#queue.length) {
-      const oldest = this.#queue[this.#head++] as CapturedBody;
-      this.release(oldest, 'memory');
-    }
-    // Drop the consumed front now and then, so the queue does not grow without end.
-    if (this.#head > 1024 && this.#head * 2 > this.#queue.length) {
-      this.#queue.splice(0, this.#head);
-      this.#head = 0;
-    }
-  }
-
-  /** Frees a body's bytes (its entry left its journal, or the budget needs them). */
-  release(body: CapturedBody, reason: 'memory' = 'memory'): void {
-    if (!Buffer.isBuffer(body.kept)) return;
-    this.#used -= body.kept.length;
-    body.kept = reason;
-  }
-}
-
-/**
- * One tenant's request journal: a ring of the last `capacity` requests, oldest first. Bodies
- * count against the process's BodyBudget.
- */
+/** One tenant's request journal: a ring of the last `capacity` requests, oldest first. */
 export class RequestJournal {
   readonly #capacity: number;
-  readonly #budget: BodyBudget;
   readonly #ring: (JournalRecord | undefined)[];
   #next = 0;
   #count = 0;
   #lastId = 0;
 
-  constructor(capacity: number, budget: BodyBudget) {
+  constructor(capacity: number) {
     this.#capacity = capacity;
-    this.#budget = budget;
     this.#ring = new Array(capacity);
   }
 
   /** Adds a request, dropping the oldest when full; the record's id is set here. */
   add(record: Omit<JournalRecord, 'id'>): void {
+    // The record object becomes the entry (no copy: one object less per request).
     if (this.#capacity === 0) return;
-    const evicted = this.#ring[this.#next];
-    if (evicted) this.#releaseBodies(evicted);
-    const entry = { ...record, id: ++this.#lastId } as JournalRecord;
-    for (const body of [entry.requestBody, entry.responseBody]) if (body) this.#budget.keep(body);
+    const entry = record as JournalRecord;
+    entry.id = ++this.#lastId;
     this.#ring[this.#next] = entry;
     this.#next = (this.#next + 1) % this.#capacity;
     this.#count = Math.min(this.#count + 1, this.#capacity);
@@ -142,16 +157,10 @@ export class RequestJournal {
 
   /** Forgets every entry; ids start again at 1. */
   clear(): void {
-    for (const entry of this.entries()) this.#releaseBodies(entry);
     this.#ring.fill(undefined);
     this.#next = 0;
     this.#count = 0;
     this.#lastId = 0;
-  }
-
-  #releaseBodies(entry: JournalRecord): void {
-    if (entry.requestBody) this.#budget.release(entry.requestBody);
-    if (entry.responseBody) this.#budget.release(entry.responseBody);
   }
 }
 

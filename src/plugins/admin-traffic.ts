@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { describeBody } from '../core/captured-body.js';
 import { parseLenientDate } from '../core/dates.js';
 import { FaultRuleError, parseFaultRule } from '../core/faults.js';
-import { filterJournal, type JournalFilter, type JournalRecord } from '../core/journal.js';
+import { type BodyArena, filterJournal, type JournalFilter, type JournalRecord } from '../core/journal.js';
 import { type OperationIndex, operationIndex } from '../core/operations.js';
 import { AdminError, type TenantParams, tenantOf } from './admin.js';
 
@@ -17,7 +17,7 @@ const FILTERS = ['method', 'path', 'operationId', 'status', 'since'] as const;
 export function trafficReadRoutes(app: FastifyInstance): void {
   app.get<{ Params: TenantParams; Querystring: Record<string, unknown> }>(`${TENANT}/requests`, async (request) => {
     const [entries, operations] = await journalOf(app, request.params, request.query);
-    return { requests: entries.map((entry) => describeEntry(entry, operations)) };
+    return { requests: entries.map((entry) => describeEntry(entry, operations, app.controlPlane.bodies)) };
   });
 
   app.get<{ Params: TenantParams; Querystring: Record<string, unknown> }>(
@@ -109,7 +109,7 @@ function journalFilter(query: Record<string, unknown>): JournalFilter {
   return filter;
 }
 
-function describeEntry(entry: JournalRecord, operations: OperationIndex) {
+function describeEntry(entry: JournalRecord, operations: OperationIndex, bodies: BodyArena) {
   return {
     id: entry.id,
     at: new Date(entry.atMs).toISOString(),
@@ -121,7 +121,7 @@ function describeEntry(entry: JournalRecord, operations: OperationIndex) {
     status: entry.status,
     durationMs: entry.durationMs,
     fault: entry.fault,
-    request: { headers: entry.requestHeaders, body: describeBody(entry.requestBody) },
-    response: { body: describeBody(entry.responseBody) },
+    request: { headers: entry.requestHeaders, body: describeBody(entry.requestBody, bodies) },
+    response: { body: describeBody(entry.responseBody, bodies) },
   };
 }

@@ -67,7 +67,11 @@ export const controlPlanePlugin = fp<ControlPlaneOptions>(
     if (plane.journaling) {
       app.addHook('preParsing', async (request, _reply, payload) => {
         const traffic = request.traffic;
-        if (!traffic) return payload;
+        // Most requests (every read) have no body: no tap for them.
+        const { headers } = request;
+        if (!traffic || (headers['transfer-encoding'] === undefined && !(Number(headers['content-length']) > 0))) {
+          return payload;
+        }
         // Multipart bodies are read by the route itself, straight from the socket.
         if (/^multipart\//i.test(request.headers['content-type'] ?? '')) {
           traffic.multipartSize = Number(request.headers['content-length'] ?? -1);
@@ -117,11 +121,21 @@ export const controlPlanePlugin = fp<ControlPlaneOptions>(
       const kind = pending?.fault.kind;
       // A cut-off or slowed answer is journaled as the route made it; a replaced one as sent.
       if (plane.journaling && (kind === 'truncate' || kind === 'dribble')) {
-        traffic.responseBody = captureResponse(payload, contentTypeOf(reply), reply.getHeader('content-length'));
+        traffic.responseBody = captureResponse(
+          plane.bodies,
+          payload,
+          contentTypeOf(reply),
+          reply.getHeader('content-length'),
+        );
       }
       const sent = pending ? await applyAfter(pending.fault, request, reply, payload) : payload;
       if (plane.journaling && traffic.responseBody === null && kind !== 'reset') {
-        traffic.responseBody = captureResponse(sent, contentTypeOf(reply), reply.getHeader('content-length'));
+        traffic.responseBody = captureResponse(
+          plane.bodies,
+          sent,
+          contentTypeOf(reply),
+          reply.getHeader('content-length'),
+        );
       }
       return sent;
     });
@@ -153,9 +167,9 @@ export const controlPlanePlugin = fp<ControlPlaneOptions>(
         requestHeaders: redactHeaders(request.headers),
         requestBody:
           traffic.multipartSize !== null
-            ? { contentType, size: traffic.multipartSize, kept: 'multipart' }
+            ? { contentType, size: traffic.multipartSize, slice: null, omitted: 'multipart' }
             : traffic.tap && traffic.tap.receivedEncodedLength > 0
-              ? traffic.tap.captured(contentType)
+              ? traffic.tap.captured(plane.bodies, contentType)
               : null,
         responseBody: traffic.responseBody,
       });
