@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { delimiter, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { packageRoot } from './core/package-root.js';
 import { DATASETS, type Dataset } from './core/store.js';
@@ -22,6 +22,8 @@ export interface SandboxConfig {
   strict: boolean;
   /** Requests each tenant's journal keeps; 0 turns the journal off. */
   journal: number;
+  /** Tenant documents (GET …/export's) loaded before the server listens. */
+  imports: string[];
 }
 
 /** A bad flag or environment value; the message lists every problem found. */
@@ -36,6 +38,8 @@ interface Setting {
   help: string;
   /** A switch: `--strict` alone, or the variable set to true/false (1/0, yes/no). */
   boolean?: true;
+  /** May be given more than once; the variable lists the values separated by the path delimiter. */
+  multiple?: true;
 }
 
 /** Every setting, as a flag and as an environment variable (the flag wins). */
@@ -70,6 +74,13 @@ export const SETTINGS = {
     default: '1000',
     help: 'requests each tenant journal keeps; 0 turns it off',
   },
+  imports: {
+    flag: 'import',
+    env: 'POS_SANDBOX_IMPORT',
+    default: '',
+    help: `tenant documents to load at start (repeat the flag; the variable separates them with "${delimiter}")`,
+    multiple: true,
+  },
 } as const satisfies Record<keyof SandboxConfig, Setting>;
 
 /** The usage text `--help` prints. */
@@ -91,14 +102,14 @@ export function usage(): string {
 
 /** Reads and validates the config; throws ConfigError naming every bad value. */
 export function readConfig(argv: readonly string[], env: Readonly<Record<string, string | undefined>>): SandboxConfig {
-  let flags: Record<string, string | boolean | undefined>;
+  let flags: Record<string, string | boolean | (string | boolean)[] | undefined>;
   try {
     flags = parseArgs({
       args: [...argv],
       options: Object.fromEntries(
         Object.values(SETTINGS).map((s: Setting) => [
           s.flag,
-          { type: s.boolean ? ('boolean' as const) : ('string' as const) },
+          { type: s.boolean ? ('boolean' as const) : ('string' as const), ...(s.multiple ? { multiple: true } : {}) },
         ]),
       ),
       strict: true,
@@ -112,6 +123,11 @@ export function readConfig(argv: readonly string[], env: Readonly<Record<string,
     const value = flags[setting.flag];
     if (typeof value === 'boolean') return String(value);
     return typeof value === 'string' ? value : (env[setting.env] ?? setting.default);
+  };
+  const list = (setting: Setting): string[] => {
+    const value = flags[setting.flag];
+    const given = Array.isArray(value) ? value.map(String) : (env[setting.env] ?? setting.default).split(delimiter);
+    return given.map((item) => item.trim()).filter((item) => item !== '');
   };
   const toggle = (setting: Setting): boolean => {
     const value = raw(setting).trim().toLowerCase();
@@ -147,6 +163,7 @@ export function readConfig(argv: readonly string[], env: Readonly<Record<string,
     urlFile: raw(SETTINGS.urlFile).trim(),
     strict: toggle(SETTINGS.strict),
     journal: integer(SETTINGS.journal, 0, 100_000),
+    imports: list(SETTINGS.imports),
   };
   if (problems.length > 0) throw new ConfigError(problems.join('\n'));
   return config;

@@ -2,11 +2,38 @@
 // runner's globalSetup, or an app to inject() requests into without a socket. Nothing here reads
 // the environment or the command line; the caller's options are all there is.
 import { ConfigError, type LogLevel, readConfig, type SandboxConfig, SETTINGS } from './config.js';
+import { type ControlClient, controlClient } from './control-client.js';
 import type { Dataset, TenantStore } from './core/store.js';
 import { createStore, startServer } from './server.js';
 
 export { type AppOptions, buildApp } from './app.js';
 export type { LogLevel } from './config.js';
+export {
+  type ClockControl,
+  type ClockInfo,
+  ControlApiError,
+  type ControlClient,
+  controlClient,
+  type Fault,
+  type FaultControl,
+  type FaultKind,
+  type FaultMatch,
+  type FaultRule,
+  type FaultRuleState,
+  type JournalBody,
+  type JournalEntry,
+  type JournalFilter,
+  type MyposPermissions,
+  type RequestLog,
+  type SandboxVendor,
+  type SnapshotInfo,
+  type SnapshotScope,
+  type TenantHandle,
+  type TenantInfo,
+  type TenantOptions,
+  type TenantRef,
+  type TimeInput,
+} from './control-client.js';
 export type { Dataset, TenantStore } from './core/store.js';
 /** A bad option given to startSandbox or createSandboxStore; the message names every bad value. */
 export { ConfigError };
@@ -31,8 +58,11 @@ export interface SandboxOptions {
   journal: number;
 }
 
-/** A sandbox started by startSandbox. */
-export interface Sandbox {
+/**
+ * A sandbox started by startSandbox, with its control API at hand:
+ * `await sandbox.tenant('imonggo', token).faults.add({ fault: { kind: 'status', status: 503 } })`.
+ */
+export interface Sandbox extends ControlClient {
   /** Base URL of every vendor's API, e.g. http://127.0.0.1:41234 (no trailing slash). */
   url: string;
   /** The port it listens on (the one picked when started on port 0). */
@@ -77,6 +107,7 @@ export async function startSandbox(options: Partial<SandboxOptions> = {}): Promi
   const server = await startServer(configOf(options));
   let closing: Promise<void> | undefined;
   return {
+    ...controlClient(server.url),
     url: server.url,
     port: Number(new URL(server.url).port),
     close: () => {

@@ -1,7 +1,10 @@
+import { readFile } from 'node:fs/promises';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from './app.js';
 import type { SandboxConfig } from './config.js';
 import { createMemoryDb, type SeedSpec, TenantStore } from './core/store.js';
+import { AdminError } from './plugins/admin.js';
+import { importDocument } from './plugins/admin-snapshots.js';
 import type { PrewarmedTemplates } from './seed-prewarm.js';
 
 /** Tenants kept at once before new credentials are refused (each holds a seeded dataset). */
@@ -53,6 +56,12 @@ export async function startServer(config: SandboxConfig, options: StartOptions =
   app.addHook('onSend', async (_request, reply) => {
     if (stopping) reply.header('connection', 'close');
   });
+  try {
+    await importTenants(app, config.imports);
+  } catch (error) {
+    await app.close();
+    throw error;
+  }
   const address = await app.listen({ port: config.port, host: config.host });
   return {
     app,
@@ -63,6 +72,32 @@ export async function startServer(config: SandboxConfig, options: StartOptions =
       await app.close();
     },
   };
+}
+
+/** A tenant document given at start that cannot be loaded: the start fails with its message. */
+export class ImportError extends Error {
+  readonly code = 'IMPORT';
+}
+
+// The tenant documents named at start, loaded before the server answers anything.
+async function importTenants(app: FastifyInstance, files: readonly string[]): Promise<void> {
+  if (files.length === 0) return;
+  await app.ready();
+  for (const file of files) {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(await readFile(file, 'utf8'));
+    } catch (error) {
+      const reason = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
+      throw new ImportError(`cannot import ${file}: ${reason}`);
+    }
+    try {
+      await importDocument(app.store, parsed);
+    } catch (error) {
+      if (error instanceof AdminError) throw new ImportError(`cannot import ${file}: ${error.message}`);
+      throw error;
+    }
+  }
 }
 
 // Fastify reports the first bound address; show the one the user asked for, with the real port.

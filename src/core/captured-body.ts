@@ -89,6 +89,23 @@ export function redactQuery(query: string): string {
     .join('&');
 }
 
+// A JSON string field whose name holds one of these: a login's token or a password.
+const SECRET_JSON_FIELD = /token|pass|secret/i;
+// A quoted name (bounded, so no long run of text is ever scanned twice), a colon, a quoted value.
+const JSON_STRING_FIELD = /"([^"\\]{1,64})"(\s*:\s*)"(?:[^"\\]|\\.)*"/g;
+
+/**
+ * Body text with the values of secret JSON fields replaced: a token answer's `bearerToken`
+ * (MYPOS Connect), ajaxSuccess's `token` (Valomnia's session id). Shown bodies only, so the
+ * journal costs nothing for it per request.
+ */
+export function redactJsonSecrets(text: string): string {
+  if (!SECRET_JSON_FIELD.test(text)) return text;
+  return text.replace(JSON_STRING_FIELD, (field, name: string, colon: string) =>
+    SECRET_JSON_FIELD.test(name) ? `"${name}"${colon}"${REDACTED}"` : field,
+  );
+}
+
 /** Request headers as a journal keeps them: the credential in Authorization and every cookie value hidden. */
 export function redactHeaders(
   headers: Record<string, string | string[] | undefined>,
@@ -121,7 +138,7 @@ export function describeBody(body: CapturedBody | null, arena: BodyArena) {
     shown.omitted = body.omitted ?? 'memory';
     return shown;
   }
-  shown.text = bytes.toString('utf8');
+  shown.text = redactJsonSecrets(bytes.toString('utf8'));
   if (bytes.length < body.size) shown.truncated = true;
   return shown;
 }

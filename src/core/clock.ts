@@ -41,6 +41,23 @@ export function assertClockTime(ms: number): number {
   return ms;
 }
 
+/**
+ * The clock a tenant was made with: stopped at `at`, or running from `at` (epoch ms). A reset
+ * starts it over from the same reading.
+ */
+export interface ClockSpec {
+  at: number;
+  frozen: boolean;
+}
+
+/** A clock as a spec describes it, as of now. */
+export function clockOf(spec: ClockSpec): ClockState {
+  const clock = realTimeClock();
+  if (spec.frozen) freezeClock(clock, spec.at);
+  else setClock(clock, spec.at);
+  return clock;
+}
+
 /** A clock that follows real time. */
 export function realTimeClock(): ClockState {
   return { frozenAt: null, offsetMs: 0 };

@@ -1,5 +1,6 @@
 import { Low, Memory } from 'lowdb';
-import { type ClockState, realTimeClock } from './clock.js';
+import { type ClockSpec, type ClockState, clockOf, realTimeClock } from './clock.js';
+import { dataShapeProblem } from './data-shape.js';
 import { CapacityError, MAX_RECORDS_PER_TENANT } from './limits.js';
 
 /**
@@ -29,8 +30,8 @@ export interface Tenant<D = unknown> {
   seed: SeedSpec;
   createdAt: string;
   clock: ClockState;
-  /** The clock a reset returns to: the one the tenant was created with, when it was given one. */
-  initialClock?: ClockState;
+  /** The clock a reset starts over: the one the tenant was created with, when it was given one. */
+  clockSpec?: ClockSpec;
   data: D;
 }
 
@@ -59,6 +60,12 @@ export interface VendorRegistration<D> {
    */
   canonicalCredential?(credential: string): string;
   /**
+   * Why data loaded from outside (an imported tenant document) would break the vendor's own
+   * invariants beyond its shape, which the store checks against the seeds: a sequence behind an
+   * id already used, say. Null when it holds.
+   */
+  dataProblem?(data: D): string | null;
+  /**
    * Makes a fresh (or reset) tenant's data its own: what differs between tenants of one seed
    * (an organization named after the login). It replaces records, never edits shared ones.
    */
@@ -76,7 +83,7 @@ export interface TenantState {
   seed: SeedSpec;
   createdAt: string;
   clock: ClockState;
-  initialClock?: ClockState;
+  clockSpec?: ClockSpec;
   data: unknown;
 }
 
@@ -124,7 +131,7 @@ export interface TenantStoreOptions {
 /** How create() makes a tenant: its own seed spec and, if given, its clock. */
 export interface TenantSpec {
   seed: SeedSpec;
-  clock?: ClockState;
+  clock?: ClockSpec;
 }
 
 /** Tenants over a lowdb database: created and seeded on first use, reset, deleted. */
@@ -253,7 +260,7 @@ export class TenantStore {
     const tenant = this.find(vendor, credential);
     if (!tenant) return undefined;
     tenant.data = await this.#seededData(vendor, tenant.seed, tenant.credential);
-    tenant.clock = tenant.initialClock ? { ...tenant.initialClock } : realTimeClock();
+    tenant.clock = tenant.clockSpec ? clockOf(tenant.clockSpec) : realTimeClock();
     await this.write();
     return tenant;
   }
@@ -267,6 +274,17 @@ export class TenantStore {
     return true;
   }
 
+  /**
+   * Why data cannot be a vendor's tenant data: its shape against the vendor's seeded data of
+   * that spec (see dataShapeProblem), then the vendor's own invariants. Null when it can.
+   */
+  async dataProblem(vendor: string, spec: SeedSpec, data: unknown): Promise<string | null> {
+    const registration = this.#registration(vendor);
+    const shape = dataShapeProblem(data, await this.#template(vendor, spec));
+    if (shape !== null) return shape;
+    return registration.dataProblem ? registration.dataProblem(data) : null;
+  }
+
   /** The state of a tenant, to put back later with restoreState; undefined when unknown. */
   saveState(vendor: string, credential: string): TenantState | undefined {
     const tenant = this.find(vendor, credential);
@@ -277,7 +295,7 @@ export class TenantStore {
       seed: { ...tenant.seed },
       createdAt: tenant.createdAt,
       clock: { ...tenant.clock },
-      ...(tenant.initialClock ? { initialClock: { ...tenant.initialClock } } : {}),
+      ...(tenant.clockSpec ? { clockSpec: { ...tenant.clockSpec } } : {}),
       data: fork(tenant.data),
     };
   }
@@ -298,8 +316,8 @@ export class TenantStore {
     tenant.seed = { ...state.seed };
     tenant.createdAt = state.createdAt;
     tenant.clock = { ...state.clock };
-    if (state.initialClock) tenant.initialClock = { ...state.initialClock };
-    else delete tenant.initialClock;
+    if (state.clockSpec) tenant.clockSpec = { ...state.clockSpec };
+    else delete tenant.clockSpec;
     tenant.data = fork(state.data);
     await this.write();
     return tenant;
@@ -320,8 +338,8 @@ export class TenantStore {
         credential,
         seed,
         createdAt: new Date().toISOString(),
-        clock: spec.clock ? { ...spec.clock } : realTimeClock(),
-        ...(spec.clock ? { initialClock: { ...spec.clock } } : {}),
+        clock: spec.clock ? clockOf(spec.clock) : realTimeClock(),
+        ...(spec.clock ? { clockSpec: { ...spec.clock } } : {}),
         data: await this.#seededData(vendor, seed, credential),
       };
       this.#db.data.tenants[key] = tenant;

@@ -1,6 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import { describeSnapshot, SNAPSHOT_NAME, type SnapshotShelf, UnknownSnapshotTenantError } from '../core/snapshots.js';
-import { AdminError, tenantOf } from './admin.js';
+import type { Tenant, TenantState, TenantStore } from '../core/store.js';
+import { readTenantDocument, TenantDocumentError, tenantDocument } from '../core/tenant-document.js';
+import { AdminError, describeTenant, type TenantParams, tenantOf } from './admin.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -61,4 +63,61 @@ function snapshotOrder(app: FastifyInstance, body: unknown) {
     return { vendor: named.vendor, credential: app.store.canonicalCredential(named.vendor, named.credential) };
   });
   return { name: order.name, tenants };
+}
+
+/** The largest tenant document PUT …/import takes: a big demo tenant with its images. */
+export const IMPORT_BODY_LIMIT = 64 * 1024 * 1024;
+
+/** A tenant as one JSON document: GET …/export gives it, PUT …/import loads it (any credential). */
+export function documentReadRoutes(app: FastifyInstance): void {
+  app.get<{ Params: TenantParams }>('/tenants/:vendor/:credential/export', async (request, reply) => {
+    const { vendor, credential } = tenantOf(app, request.params);
+    const tenant = await app.store.open(vendor, credential);
+    const state = app.store.saveState(tenant.vendor, tenant.credential) as TenantState;
+    return reply.type('application/json; charset=utf-8').send(tenantDocument(state));
+  });
+}
+
+/** Loading a tenant document into the tenant the path names: 200 with the tenant. */
+export function documentWriteRoutes(app: FastifyInstance): void {
+  app.put<{ Params: TenantParams; Body: unknown }>(
+    '/tenants/:vendor/:credential/import',
+    { bodyLimit: IMPORT_BODY_LIMIT },
+    async (request) => {
+      const { vendor, credential } = tenantOf(app, request.params);
+      return describeTenant(await importDocument(app.store, request.body, { vendor, credential }));
+    },
+  );
+}
+
+/**
+ * Loads a parsed tenant document into the store: into the tenant `into` names, or the one the
+ * document names. AdminError 400 when it is no tenant document of that vendor, or its data does
+ * not fit the vendor; nothing changes then.
+ */
+export async function importDocument(
+  store: TenantStore,
+  body: unknown,
+  into?: { vendor: string; credential: string },
+): Promise<Tenant> {
+  let state: TenantState;
+  try {
+    state = readTenantDocument(body);
+  } catch (error) {
+    if (error instanceof TenantDocumentError) throw new AdminError(400, 'bad_request', error.message);
+    throw error;
+  }
+  if (into && state.vendor !== into.vendor) {
+    throw new AdminError(400, 'bad_request', `the document holds a ${state.vendor} tenant, not a ${into.vendor} one`);
+  }
+  if (!store.vendors().includes(state.vendor)) {
+    throw new AdminError(400, 'bad_request', `the document's vendor "${state.vendor}" is not served`);
+  }
+  const credential = into?.credential ?? state.credential;
+  const refused = store.credentialProblem(state.vendor, credential);
+  if (refused !== null) throw new AdminError(400, 'bad_request', `${state.vendor} refuses the credential: ${refused}`);
+  const problem = await store.dataProblem(state.vendor, state.seed, state.data);
+  if (problem !== null)
+    throw new AdminError(400, 'bad_request', `the document's data does not fit ${state.vendor}: ${problem}`);
+  return store.restoreState({ ...state, credential: store.canonicalCredential(state.vendor, credential) });
 }

@@ -3,8 +3,10 @@ import { logRequestError } from '../core/client-errors.js';
 import {
   advanceClock,
   ClockRangeError,
+  type ClockSpec,
   type ClockState,
   clockNow,
+  clockOf,
   freezeClock,
   realTimeClock,
   releaseClock,
@@ -22,7 +24,7 @@ import {
   UnknownTenantError,
   type VendorName,
 } from '../core/store.js';
-import { snapshotReadRoutes, snapshotWriteRoutes } from './admin-snapshots.js';
+import { documentReadRoutes, documentWriteRoutes, snapshotReadRoutes, snapshotWriteRoutes } from './admin-snapshots.js';
 import { trafficReadRoutes, trafficWriteRoutes } from './admin-traffic.js';
 
 export interface TenantParams {
@@ -75,7 +77,7 @@ export async function adminPlugin(app: FastifyInstance): Promise<void> {
 
     noBody.get('/health', async () => ({ status: 'ok' }));
 
-    noBody.get('/tenants', async () => ({ tenants: app.store.list().map(describe) }));
+    noBody.get('/tenants', async () => ({ tenants: app.store.list().map(describeTenant) }));
 
     // Reset and the clock routes create the tenant when it does not exist yet, so a test can
     // set up its world (freeze the clock, say) before its first API call.
@@ -83,7 +85,7 @@ export async function adminPlugin(app: FastifyInstance): Promise<void> {
       const { vendor, credential } = tenantOf(app, request.params);
       await app.store.open(vendor, credential);
       const tenant = await app.store.reset(vendor, credential);
-      return describe(tenant as Tenant);
+      return describeTenant(tenant as Tenant);
     });
 
     noBody.delete<{ Params: TenantParams }>('/tenants/:vendor/:credential', async (request, reply) => {
@@ -104,6 +106,7 @@ export async function adminPlugin(app: FastifyInstance): Promise<void> {
 
     trafficReadRoutes(noBody);
     snapshotReadRoutes(noBody);
+    documentReadRoutes(noBody);
   });
 
   // Routes with a body read JSON; a blank body of any type is no body.
@@ -115,11 +118,12 @@ export async function adminPlugin(app: FastifyInstance): Promise<void> {
     jsonBody.post<{ Body: unknown }>('/tenants', async (request, reply) => {
       const order = tenantOrder(app, request.body);
       const tenant = await app.store.create(order.vendor, order.credential, order.spec);
-      return reply.code(201).send(describe(tenant));
+      return reply.code(201).send(describeTenant(tenant));
     });
 
     trafficWriteRoutes(jsonBody);
     snapshotWriteRoutes(jsonBody);
+    documentWriteRoutes(jsonBody);
 
     jsonBody.post<{ Params: TenantParams; Body: unknown }>(
       '/tenants/:vendor/:credential/clock/freeze',
@@ -228,20 +232,23 @@ function tenantOrder(app: FastifyInstance, body: unknown) {
   }
   if (order.seed !== undefined) seed.seed = whole(order.seed, '"seed"', 2 ** 32 - 1);
   if (order.records !== undefined) seed.records = whole(order.records, '"records"', MAX_ORDERED_RECORDS);
-  let clock: ClockState | undefined;
+  let clock: ClockSpec | undefined;
   if (order.clock !== undefined && order.clock !== null) {
-    const spec =
+    const given =
       typeof order.clock === 'object' && !Array.isArray(order.clock)
         ? (order.clock as Record<string, unknown>)
         : { at: order.clock };
-    const at = optionalTime({ at: spec.at });
+    const extra = Object.keys(given).filter((key) => key !== 'at' && key !== 'frozen');
+    if (extra.length > 0)
+      throw new AdminError(400, 'bad_request', `"clock" takes "at" and "frozen", not ${extra.join(', ')}`);
+    const at = optionalTime({ at: given.at });
     if (at === undefined) throw new AdminError(400, 'bad_request', '"clock" needs a time: ISO-8601 or epoch ms');
-    if (spec.frozen !== undefined && typeof spec.frozen !== 'boolean') {
+    if (given.frozen !== undefined && typeof given.frozen !== 'boolean') {
       throw new AdminError(400, 'bad_request', '"clock.frozen" must be true or false');
     }
-    clock = realTimeClock();
-    if (spec.frozen === false) setClock(clock, at);
-    else freezeClock(clock, at);
+    clock = { at, frozen: given.frozen !== false };
+    // A time the clock cannot hold is refused here, before anything is made.
+    clockOf(clock);
   }
   return { vendor, credential, spec: { seed, ...(clock ? { clock } : {}) } };
 }
@@ -253,7 +260,8 @@ function whole(value: unknown, what: string, max: number): number {
   return value;
 }
 
-function describe(tenant: Tenant) {
+/** A tenant as the control API shows it. */
+export function describeTenant(tenant: Tenant) {
   return {
     vendor: tenant.vendor,
     credential: tenant.credential,

@@ -28,6 +28,8 @@ declare module 'fastify' {
 
 interface Traffic {
   atMs: number;
+  /** The Content-Type the client sent: vendor hooks rewrite the header for their parsers. */
+  contentType: string | undefined;
   started: number;
   tap: BodyTap | null;
   multipartSize: number | null;
@@ -54,6 +56,7 @@ export const controlPlanePlugin = fp<ControlPlaneOptions>(
     app.addHook('onRequest', async (request) => {
       request.traffic = {
         atMs: Date.now(),
+        contentType: request.headers['content-type'],
         started: performance.now(),
         tap: null,
         multipartSize: null,
@@ -73,8 +76,9 @@ export const controlPlanePlugin = fp<ControlPlaneOptions>(
           return payload;
         }
         // Multipart bodies are read by the route itself, straight from the socket.
-        if (/^multipart\//i.test(request.headers['content-type'] ?? '')) {
-          traffic.multipartSize = Number(request.headers['content-length'] ?? -1);
+        if (/^multipart\//i.test(traffic.contentType ?? '')) {
+          // Its size is what the head announces; -1 when it is sent chunked.
+          traffic.multipartSize = Number(headers['content-length'] ?? -1);
           return payload;
         }
         const tap = new BodyTap();
@@ -153,7 +157,9 @@ export const controlPlanePlugin = fp<ControlPlaneOptions>(
       if (!plane.journaling) return;
       const url = request.url;
       const queryAt = url.indexOf('?');
-      const contentType = request.headers['content-type'] ?? null;
+      const contentType = traffic.contentType ?? null;
+      const requestHeaders = redactHeaders(request.headers);
+      if (traffic.contentType !== undefined) requestHeaders['content-type'] = traffic.contentType;
       plane.journalOf(tenant).add({
         atMs: traffic.atMs,
         tenantAtMs: clockNow(tenant.clock, traffic.atMs),
@@ -164,7 +170,7 @@ export const controlPlanePlugin = fp<ControlPlaneOptions>(
         status,
         durationMs: Math.round((performance.now() - traffic.started) * 1000) / 1000,
         fault: traffic.fault,
-        requestHeaders: redactHeaders(request.headers),
+        requestHeaders,
         requestBody:
           traffic.multipartSize !== null
             ? { contentType, size: traffic.multipartSize, slice: null, omitted: 'multipart' }

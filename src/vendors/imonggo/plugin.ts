@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { SEEDERS } from '../../../seeds/index.js';
 import { sendErrorAnswer } from '../../core/error-envelopes.js';
+import { sequenceProblem } from '../../core/sequences.js';
 import { type Tenant, UnknownTenantError } from '../../core/store.js';
 import { denyAccess, readApiToken, tokenProblem } from './auth.js';
 import { registerBodyParsers } from './body-parsers.js';
@@ -28,7 +29,13 @@ export interface ImonggoPluginOptions {
  */
 export async function imonggoPlugin(app: FastifyInstance, options: ImonggoPluginOptions): Promise<void> {
   // The seeder is the one the seed worker runs at start-up too (seeds/index.ts lists them all).
-  app.store.registerVendor('imonggo', { seeder: SEEDERS.imonggo, credentialProblem: tokenProblem });
+  app.store.registerVendor('imonggo', {
+    seeder: SEEDERS.imonggo,
+    credentialProblem: tokenProblem,
+    dataProblem: (data) =>
+      sequenceProblem(data.customers, data.next.customerId, 'next.customerId') ??
+      sequenceProblem(data.suppliers, data.next.supplierId, 'next.supplierId'),
+  });
   // Errors raised before routing on Imonggo's paths answer in its envelope too.
   app.errorEnvelopes.register(app.prefix, imonggoEnvelope);
   registerBodyParsers(app, options.bodyLimit);

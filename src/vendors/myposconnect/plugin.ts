@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { SEEDERS } from '../../../seeds/index.js';
 import { caseInsensitiveName, credentialShapeProblem } from '../../core/credentials.js';
 import { sendErrorAnswer } from '../../core/error-envelopes.js';
+import { sequenceProblem } from '../../core/sequences.js';
 import type { Tenant } from '../../core/store.js';
 import { AdminError, handleControlError, readJsonBodies, type TenantParams, tenantOf } from '../../plugins/admin.js';
 import { noResourceText } from './errors.js';
@@ -35,6 +36,8 @@ export async function myposPlugin(app: FastifyInstance, options: MyposPluginOpti
     seeder: SEEDERS.myposconnect,
     credentialProblem: credentialShapeProblem,
     canonicalCredential: caseInsensitiveName,
+    // A customer's id is its code as a number.
+    dataProblem: (data) => sequenceProblem(data.customers, data.next.customerCode, 'next.customerCode'),
   });
   app.errorEnvelopes.register(app.prefix, myposEnvelope);
   const signer = options.signer ?? new TokenSigner();

@@ -21,6 +21,7 @@ export function imageRoutes(app: FastifyInstance, sessions: Sessions): void {
     const { directory, file } = request.params as { directory: string; file: string };
     const id = sessionIdOf(request.headers.cookie, request.headers.authorization);
     const own = id === null ? null : sessions.resolve(id);
+    request.tenant = own;
     const candidates: ValomniaData[] = own
       ? own.data.organization.uploadDirectory === directory
         ? [own.data]

@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { SEEDERS } from '../../../seeds/index.js';
 import { caseInsensitiveName, credentialShapeProblem } from '../../core/credentials.js';
 import { sendErrorAnswer } from '../../core/error-envelopes.js';
+import { sequenceProblem } from '../../core/sequences.js';
 import type { Tenant } from '../../core/store.js';
 import { registerFormParsers } from './forms.js';
 import { imageRoutes } from './image-routes.js';
@@ -47,6 +48,7 @@ export async function valomniaPlugin(app: FastifyInstance, options: ValomniaPlug
     credentialProblem: credentialShapeProblem,
     canonicalCredential: caseInsensitiveName,
     personalize: personalizeOrganization,
+    dataProblem: (data) => sequenceProblem(data.customers, data.next.customerId, 'next.customerId'),
   });
   for (const prefix of [...LOGIN_PATHS, ...API_PREFIXES]) app.errorEnvelopes.register(prefix, valomniaEnvelope);
   const sessions = new Sessions(app.store);
