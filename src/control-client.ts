@@ -97,6 +97,8 @@ export interface JournalEntry {
   durationMs: number;
   /** The kind of fault rule that fired on it. */
   fault: Fault['kind'] | null;
+  /** The client closed the connection before the answer was complete. */
+  aborted: boolean;
   request: { headers: Record<string, string | string[]>; body: JournalBody | null };
   response: { body: JournalBody | null };
 }

@@ -13,6 +13,7 @@ describe('readConfig', () => {
       urlFile: '',
       strict: false,
       journal: 1000,
+      imports: [],
     });
   });
 

@@ -97,6 +97,6 @@ describe('package.json', () => {
     // Loaded by Node itself, as another project would, not through vitest's transform.
     const script = `const entry = await import(${JSON.stringify(`./${pkg.main}`)}); console.log(Object.keys(entry).sort().join(' '))`;
     const names = execFileSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8' });
-    expect(names.trim()).toBe('ConfigError buildApp createSandboxStore startSandbox');
+    expect(names.trim()).toBe('ConfigError ControlApiError buildApp controlClient createSandboxStore startSandbox');
   });
 });

@@ -16,8 +16,12 @@ export interface ErrorAnswer {
   headers?: Readonly<Record<string, string>>;
 }
 
-/** A vendor's error body for a status on a path. Pure: it serves replies and raw sockets alike. */
-export type ErrorEnvelope = (statusCode: number, path: string) => ErrorAnswer;
+/**
+ * A vendor's error body for a status on a path; `url` is the request target as known (with its
+ * query; absolute when the caller knows the host), for the vendors whose texts name it. Pure: it
+ * serves replies and raw sockets alike.
+ */
+export type ErrorEnvelope = (statusCode: number, path: string, url?: string) => ErrorAnswer;
 
 /** The HTTP reason phrase of a status ("Not Found"); "Error" for one HTTP does not name. */
 export function reasonPhrase(statusCode: number): string {
@@ -97,7 +101,7 @@ export class ErrorEnvelopes {
   answer(statusCode: number, url: string | undefined, fallback: ErrorEnvelope = this.#fallback): ErrorAnswer {
     if (url === undefined) return fallback(statusCode, '');
     const path = pathOfUrl(url);
-    return this.envelopeFor(path, fallback)(statusCode, path);
+    return this.envelopeFor(path, fallback)(statusCode, path, url);
   }
 }
 

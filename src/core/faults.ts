@@ -47,7 +47,7 @@ export interface FaultRuleSpec {
 /** A rule with its counters, as GET …/faults lists it. */
 export interface FaultRuleState extends FaultRuleSpec {
   id: number;
-  /** Matching requests seen so far (skipped ones included). */
+  /** Matching requests seen while the rule could still fire (skipped ones included). */
   matched: number;
   /** Times it fired. */
   fired: number;
@@ -81,7 +81,9 @@ export function parseFaultRule(body: unknown, isOperation: (operationId: string)
   if (match.path !== undefined) matchSpec.path = text(match.path, 'match.path', /^\/\S*$/);
   if (match.operationId !== undefined) {
     const operationId = text(match.operationId, 'match.operationId', /^\S+$/);
-    if (!isOperation(operationId)) throw new FaultRuleError(`match.operationId: no contract has "${operationId}"`);
+    if (!isOperation(operationId)) {
+      throw new FaultRuleError(`match.operationId: the vendor's contract has no "${operationId}"`);
+    }
     matchSpec.operationId = operationId;
   }
   const fault = faultOf(rule.fault);

@@ -107,6 +107,8 @@ export interface JournalRecord {
   durationMs: number;
   /** The fault kind a fault rule applied to it, if any. */
   fault: string | null;
+  /** The client closed the connection before the answer was complete. */
+  aborted: boolean;
   requestHeaders: Record<string, string | string[]>;
   requestBody: CapturedBody | null;
   responseBody: CapturedBody | null;

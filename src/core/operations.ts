@@ -8,6 +8,8 @@ const OWN_CONTRACTS = new Set(['admin.yaml']);
 const METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'];
 
 interface Operation {
+  /** The contract's file name without `.yaml`: the vendor. */
+  vendor: string;
   method: string;
   /** The path template's literal characters: the more, the more specific the template. */
   literal: number;
@@ -23,12 +25,12 @@ interface Operation {
  */
 export class OperationIndex {
   readonly #operations: Operation[];
-  readonly #ids: Set<string>;
+  readonly #vendors: Map<string, string>;
 
   private constructor(operations: Operation[]) {
     // Most specific first: /customers/reference/{reference} before /customers/{id}.
     this.#operations = operations.sort((a, b) => b.literal - a.literal);
-    this.#ids = new Set(operations.map((operation) => operation.operationId));
+    this.#vendors = new Map(operations.map((operation) => [operation.operationId, operation.vendor]));
   }
 
   /** Reads every vendor contract. */
@@ -46,6 +48,7 @@ export class OperationIndex {
           const operationId = item[method]?.operationId;
           if (typeof operationId !== 'string') continue;
           operations.push({
+            vendor: file.slice(0, -'.yaml'.length),
             method: method.toUpperCase(),
             literal: template.replace(/\{[^}]*\}/g, '').length,
             pattern: templatePattern(template),
@@ -57,9 +60,9 @@ export class OperationIndex {
     return new OperationIndex(operations);
   }
 
-  /** Whether a contract names this operation. */
-  has(operationId: string): boolean {
-    return this.#ids.has(operationId);
+  /** The vendor whose contract names this operation; undefined when none does. */
+  vendorOf(operationId: string): string | undefined {
+    return this.#vendors.get(operationId);
   }
 
   /** The operation a request is, or null when no contract describes its method and path. */

@@ -48,7 +48,8 @@ export function trafficWriteRoutes(app: FastifyInstance): void {
     const operations = names === undefined ? undefined : await operationIndex();
     let spec: ReturnType<typeof parseFaultRule>;
     try {
-      spec = parseFaultRule(request.body, (id) => operations?.has(id) ?? false);
+      // Only the tenant's vendor's operations: another vendor's would never match its requests.
+      spec = parseFaultRule(request.body, (id) => operations?.vendorOf(id) === vendor);
     } catch (error) {
       if (error instanceof FaultRuleError) throw new AdminError(400, 'bad_request', error.message);
       throw error;
@@ -121,6 +122,7 @@ function describeEntry(entry: JournalRecord, operations: OperationIndex, bodies:
     status: entry.status,
     durationMs: entry.durationMs,
     fault: entry.fault,
+    aborted: entry.aborted,
     request: { headers: entry.requestHeaders, body: describeBody(entry.requestBody, bodies) },
     response: { body: describeBody(entry.responseBody, bodies) },
   };

@@ -6,7 +6,7 @@ import { clockNow } from '../core/clock.js';
 import { ControlPlane, type ControlPlaneOptions } from '../core/control-plane.js';
 import type { ErrorAnswer } from '../core/error-envelopes.js';
 import type { Fault, FaultRuleState } from '../core/faults.js';
-import type { CapturedBody } from '../core/journal.js';
+import type { CapturedBody, JournalRecord } from '../core/journal.js';
 import { operationIndex } from '../core/operations.js';
 import type { Tenant } from '../core/store.js';
 
@@ -40,6 +40,10 @@ interface Traffic {
   fault: string | null;
   /** Set once the journal has its entry (a reset writes it before the connection goes). */
   journaled: boolean;
+  /** The entry, while the answer is still going out (its duration is set when it is done). */
+  entry: JournalRecord | null;
+  /** The client closed the connection before the answer was complete. */
+  aborted: boolean;
 }
 
 /**
@@ -53,7 +57,7 @@ export const controlPlanePlugin = fp<ControlPlaneOptions>(
     app.decorateRequest('tenant', null);
     app.decorateRequest('traffic', null);
 
-    app.addHook('onRequest', async (request) => {
+    app.addHook('onRequest', async (request, reply) => {
       request.traffic = {
         atMs: Date.now(),
         contentType: request.headers['content-type'],
@@ -64,7 +68,12 @@ export const controlPlanePlugin = fp<ControlPlaneOptions>(
         pending: null,
         fault: null,
         journaled: false,
+        entry: null,
+        aborted: false,
       };
+      // A client that goes away before the answer is complete (during a delay, say) gets no
+      // onResponse; the journal still takes the request, marked aborted.
+      if (plane.journaling) reply.raw.once('close', () => onClose(request, reply));
     });
 
     if (plane.journaling) {
@@ -141,14 +150,30 @@ export const controlPlanePlugin = fp<ControlPlaneOptions>(
           reply.getHeader('content-length'),
         );
       }
+      // Journaled before the answer leaves, so a client that asks the journal the moment its
+      // answer arrives finds the entry; its duration is completed when the answer is out.
+      if (!traffic.journaled) journal(request, reply, reply.statusCode);
       return sent;
     });
 
     app.addHook('onResponse', async (request, reply) => {
-      if (request.tenant && request.traffic && !request.traffic.journaled) {
-        journal(request, reply, request.traffic.fault === 'reset' ? null : reply.statusCode);
-      }
+      const traffic = request.traffic;
+      if (!request.tenant || !traffic) return;
+      if (traffic.entry) traffic.entry.durationMs = elapsedMs(traffic);
+      else if (!traffic.journaled) journal(request, reply, reply.statusCode);
     });
+
+    function onClose(request: FastifyRequest, reply: FastifyReply): void {
+      const traffic = request.traffic;
+      if (!traffic || !request.tenant || reply.raw.writableEnded) return;
+      traffic.aborted = true;
+      if (traffic.entry) {
+        traffic.entry.aborted = true;
+        traffic.entry.durationMs = elapsedMs(traffic);
+      } else if (!traffic.journaled) {
+        journal(request, reply, reply.raw.headersSent ? reply.statusCode : null);
+      }
+    }
 
     function journal(request: FastifyRequest, _reply: FastifyReply, status: number | null): void {
       const traffic = request.traffic as Traffic;
@@ -160,7 +185,7 @@ export const controlPlanePlugin = fp<ControlPlaneOptions>(
       const contentType = traffic.contentType ?? null;
       const requestHeaders = redactHeaders(request.headers);
       if (traffic.contentType !== undefined) requestHeaders['content-type'] = traffic.contentType;
-      plane.journalOf(tenant).add({
+      const entry: Omit<JournalRecord, 'id'> = {
         atMs: traffic.atMs,
         tenantAtMs: clockNow(tenant.clock, traffic.atMs),
         method: request.method,
@@ -168,8 +193,9 @@ export const controlPlanePlugin = fp<ControlPlaneOptions>(
         query: queryAt === -1 ? '' : redactQuery(url.slice(queryAt + 1)),
         route: request.routeOptions.url ?? null,
         status,
-        durationMs: Math.round((performance.now() - traffic.started) * 1000) / 1000,
+        durationMs: elapsedMs(traffic),
         fault: traffic.fault,
+        aborted: traffic.aborted,
         requestHeaders,
         requestBody:
           traffic.multipartSize !== null
@@ -178,7 +204,9 @@ export const controlPlanePlugin = fp<ControlPlaneOptions>(
               ? traffic.tap.captured(plane.bodies, contentType)
               : null,
         responseBody: traffic.responseBody,
-      });
+      };
+      plane.journalOf(tenant).add(entry);
+      traffic.entry = entry as JournalRecord;
     }
 
     // The rule that fires, if any: the operation is looked up in the contracts only when a rule names one.
@@ -195,12 +223,16 @@ export const controlPlanePlugin = fp<ControlPlaneOptions>(
       });
     }
 
+    // The answer in the envelope of the vendor whose path was called, told the absolute URI (an
+    // ASP.NET 404 names it).
     function faultAnswer(fault: Fault, request: FastifyRequest): ErrorAnswer {
+      const host = request.headers.host ?? '';
+      const url = `${request.protocol}://${/^[\w.:[\]-]+$/.test(host) ? host : 'localhost'}${request.url}`;
       if (fault.kind === 'rateLimit') {
-        const answer = app.errorEnvelopes.answer(429, request.url);
+        const answer = app.errorEnvelopes.answer(429, url);
         return { ...answer, headers: { ...answer.headers, 'retry-after': String(fault.retryAfter) } };
       }
-      return app.errorEnvelopes.answer(fault.kind === 'status' ? fault.status : 500, request.url);
+      return app.errorEnvelopes.answer(fault.kind === 'status' ? fault.status : 500, url);
     }
 
     // A fault on the answer the route made: replaced, cut off or slowed.
@@ -220,6 +252,12 @@ export const controlPlanePlugin = fp<ControlPlaneOptions>(
           return payload;
         case 'truncate': {
           const body = await bytesOf(payload);
+          // Nothing to cut in half: the connection closes before the head, as a reset does.
+          if (body.length < 2) {
+            journal(request, reply, null);
+            request.raw.socket?.destroy();
+            return payload;
+          }
           reply.header('content-length', String(body.length));
           // The connection dies before the answer finishes, so the journal takes it now.
           journal(request, reply, reply.statusCode);
@@ -237,6 +275,10 @@ export const controlPlanePlugin = fp<ControlPlaneOptions>(
   },
   { name: 'control-plane', fastify: '5.x' },
 );
+
+function elapsedMs(traffic: Traffic): number {
+  return Math.round((performance.now() - traffic.started) * 1000) / 1000;
+}
 
 function contentTypeOf(reply: FastifyReply): string | null {
   const type = reply.getHeader('content-type');

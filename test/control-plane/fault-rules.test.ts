@@ -181,7 +181,11 @@ describe('parseFaultRule', () => {
     ['a path without its slash', { match: { path: 'api/*' }, fault: STATUS_503 }, /match.path/],
     ['a path with a space', { match: { path: '/api/ x' }, fault: STATUS_503 }, /match.path/],
     ['a path over 2048 characters', { match: { path: `/${'a'.repeat(2048)}` }, fault: STATUS_503 }, /match.path/],
-    ['an unknown operationId', { match: { operationId: 'listWidgets' }, fault: STATUS_503 }, /no contract has/],
+    [
+      'an unknown operationId',
+      { match: { operationId: 'listWidgets' }, fault: STATUS_503 },
+      /the vendor's contract has no "listWidgets"/,
+    ],
     ['an operationId in another case', { match: { operationId: 'LISTCUSTOMERSXML' }, fault: STATUS_503 }, /contract/],
     ['an operationId that is a number', { match: { operationId: 7 }, fault: STATUS_503 }, /match.operationId/],
   ];

@@ -132,6 +132,7 @@ export interface JournalEntry {
   status: number | null;
   durationMs: number;
   fault: string | null;
+  aborted: boolean;
   request: { headers: Record<string, string | string[]>; body: JournalBody | null };
   response: { body: JournalBody | null };
 }

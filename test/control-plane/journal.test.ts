@@ -33,6 +33,7 @@ import {
 const KIB64 = 64 * 1024;
 const T0 = '2020-01-02T03:04:05.000Z';
 const ENTRY_KEYS = [
+  'aborted',
   'at',
   'durationMs',
   'fault',
@@ -72,6 +73,7 @@ function expectShape(entry: JournalEntry, before: number, after: number): void {
   expect(typeof entry.durationMs).toBe('number');
   expect(entry.durationMs).toBeGreaterThanOrEqual(0);
   expect(entry.fault).toBeNull();
+  expect(entry.aborted).toBe(false);
 }
 
 describe('an entry per request, on each vendor', () => {
@@ -250,8 +252,15 @@ describe('an entry per request, on each vendor', () => {
       operationId: contractOperationId('myposconnect', 'post', '/api/v2/auth/token'),
       status: 200,
       request: { headers: { authorization: 'Basic [redacted]' }, body: null },
-      response: { body: textBody('application/json; charset=utf-8', tokenReply.text) },
+      // The answer's size is the real one; its token is never shown.
+      response: {
+        body: {
+          ...textBody('application/json; charset=utf-8', tokenReply.text),
+          text: '{"failureDescription":null,"bearerToken":"[redacted]"}',
+        },
+      },
     });
+    expect(JSON.stringify(entries)).not.toContain(JSON.parse(tokenReply.text).bearerToken);
     expect(listEntry).toMatchObject({
       tenantAt: T0,
       method: 'GET',

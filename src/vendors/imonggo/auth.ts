@@ -1,6 +1,7 @@
 import type { FastifyReply } from 'fastify';
 import { credentialShapeProblem } from '../../core/credentials.js';
-import { ACCESS_DENIED_BODY, AUTH_REALM } from './errors.js';
+import { sendErrorAnswer } from '../../core/error-envelopes.js';
+import { imonggoEnvelope } from './replies.js';
 
 /**
  * Why the API would refuse a token, or null when it takes it. The control API asks the same
@@ -29,9 +30,5 @@ export function readApiToken(authorization: string | undefined): string | null {
 
 /** Rails' answer to a request without usable Basic credentials. */
 export function denyAccess(reply: FastifyReply): FastifyReply {
-  return reply
-    .code(401)
-    .header('www-authenticate', `Basic realm="${AUTH_REALM}"`)
-    .type('text/html; charset=utf-8')
-    .send(ACCESS_DENIED_BODY);
+  return sendErrorAnswer(reply, imonggoEnvelope(401, ''));
 }

@@ -1,3 +1,5 @@
+import { reasonPhrase } from '../../core/error-envelopes.js';
+
 /** Imonggo's wire strings, verbatim. It is a Rails app, so most of them are Rails' defaults. */
 
 /** Realm in the 401's WWW-Authenticate header (Rails' default realm). */
@@ -10,7 +12,10 @@ export const NAME_BLANK = "Name can't be blank";
 export const ALTERNATE_CODE_TAKEN = 'Alternate code has already been taken';
 export const CODE_TAKEN = 'Code has already been taken';
 
-/** Reason phrases Rails' public exceptions app puts in its `<hash><error>` body. */
+/**
+ * Reason phrases Rails' public exceptions app puts in its `<hash><error>` body where they differ
+ * from HTTP's own (statusText falls back to those: Rack's table is the same for the rest).
+ */
 export const STATUS_TEXT: Record<number, string> = {
   400: 'Bad Request',
   404: 'Not Found',
@@ -21,11 +26,16 @@ export const STATUS_TEXT: Record<number, string> = {
   503: 'Service Unavailable',
 };
 
+/** The `<error>` text of a status: Rails' phrase. */
+export function statusText(statusCode: number): string {
+  return STATUS_TEXT[statusCode] ?? reasonPhrase(statusCode);
+}
+
 /** A request the vendor refuses with a status and its `<hash><status/><error/></hash>` body. */
 export class ImonggoHttpError extends Error {
   readonly code = 'IMONGGO_HTTP';
   constructor(readonly statusCode: number) {
-    super(STATUS_TEXT[statusCode] ?? 'Error');
+    super(statusText(statusCode));
   }
 }
 

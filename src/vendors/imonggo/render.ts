@@ -1,7 +1,7 @@
 import { toDbTime } from '../../core/dates.js';
 import { joinRendered, renderOnce } from '../../core/rendered-records.js';
 import { integerElement, textElement, XML_DECLARATION, xmlDocument } from '../../core/xml-render.js';
-import { STATUS_TEXT } from './errors.js';
+import { statusText } from './errors.js';
 import type { ImonggoRecord } from './model.js';
 import type { ResourceDefinition } from './resource.js';
 
@@ -103,7 +103,7 @@ export function renderValidationErrors(messages: readonly string[], format: Form
 
 /** Any other refusal, in the body Rails' public exceptions app gives xml and json requests. */
 export function renderStatusError(statusCode: number, format: Format): string {
-  const error = STATUS_TEXT[statusCode] ?? 'Error';
+  const error = statusText(statusCode);
   if (format === 'json') return JSON.stringify({ status: statusCode, error });
   return xmlDocument('hash', integerElement('status', statusCode, '  ') + textElement('error', error, '  '));
 }

@@ -3,7 +3,7 @@ import { isClientDisconnect, logRequestError } from '../../core/client-errors.js
 import { type ErrorAnswer, pathOfUrl, sendErrorAnswer } from '../../core/error-envelopes.js';
 import { CapacityError } from '../../core/limits.js';
 import { XmlSyntaxError } from '../../core/xml-parse.js';
-import { ImonggoHttpError, ImonggoValidationError } from './errors.js';
+import { ACCESS_DENIED_BODY, AUTH_REALM, ImonggoHttpError, ImonggoValidationError } from './errors.js';
 import { CONTENT_TYPE, type Format, renderStatusError, renderValidationErrors } from './render.js';
 
 /** A 200 with a rendered body. */
@@ -16,6 +16,15 @@ export function send(reply: FastifyReply, format: Format, body: string | Buffer)
  * the path ends in .json. The app answers in it on every path Imonggo owns, routed or not.
  */
 export function imonggoEnvelope(statusCode: number, path: string): ErrorAnswer {
+  // A 401 is Rails' HTTP Basic refusal, never the `<hash>` (a fault rule's 401 answers it too).
+  if (statusCode === 401) {
+    return {
+      statusCode,
+      contentType: 'text/html; charset=utf-8',
+      body: ACCESS_DENIED_BODY,
+      headers: { 'www-authenticate': `Basic realm="${AUTH_REALM}"` },
+    };
+  }
   const format = formatOfUrl(path);
   return { statusCode, contentType: CONTENT_TYPE[format], body: renderStatusError(statusCode, format) };
 }

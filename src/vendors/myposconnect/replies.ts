@@ -23,14 +23,15 @@ export function messageAnswer(statusCode: number, message: string): ErrorAnswer 
  * MYPOS's envelope for a bare status on its paths, routed or not: ASP.NET's texts where it has
  * one (400, 401, 404, 500), IIS-style sentences for what only the HTTP layer raises.
  */
-export function myposEnvelope(statusCode: number, path: string): ErrorAnswer {
+export function myposEnvelope(statusCode: number, path: string, url?: string): ErrorAnswer {
   switch (statusCode) {
     case 400:
       return messageAnswer(400, INVALID_REQUEST_TEXT);
     case 401:
       return messageAnswer(401, DENIED_TEXT);
     case 404:
-      return messageAnswer(404, noResourceText(path));
+      // ASP.NET names the absolute URI called, query included, where it is known.
+      return messageAnswer(404, noResourceText(url !== undefined && /^https?:\/\//i.test(url) ? url : path));
     case 413:
       return messageAnswer(413, TOO_LARGE_TEXT);
     case 500:
