@@ -6,7 +6,7 @@ import { type Browser, chromium, type Locator, type Page } from 'playwright-core
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DOCS_PAGE_TITLE } from '../src/plugins/docs.js';
 import { DEMO_IMONGGO_TOKEN, DEMO_MYPOS_USER, DEMO_VALOMNIA_LOGIN } from '../src/plugins/docs-demo-credentials.js';
-import { testApp } from './helpers/app.js';
+import { basic, testApp } from './helpers/app.js';
 
 /**
  * What a person sees at /docs, in a real browser: Debian's headless Chromium, driven by
@@ -232,6 +232,25 @@ describe.skipIf(!available)('trying the API from the docs page', () => {
       await page.close();
     });
   }
+
+  it("shows an error example as the sandbox sends it (Imonggo's 413, not one made from the schema)", {
+    timeout: 60_000,
+  }, async () => {
+    const page = await openDocs();
+    await page.locator('.opblock-post .opblock-summary-path[data-path="/api/customers.xml"]').first().click();
+    const example = page.locator('.opblock.is-open .responses-table tr.response[data-code="413"] pre').first();
+    await example.waitFor({ timeout: 20_000 });
+    const wire = await app.inject({
+      method: 'POST',
+      url: '/api/customers.xml',
+      headers: { authorization: basic(), 'content-type': 'application/xml' },
+      payload: 'x'.repeat(1024 * 1024 + 1),
+    });
+    expect(wire.statusCode).toBe(413);
+    expect(wire.body).toContain('<status type="integer">413</status>');
+    expect(await example.textContent()).toBe(wire.body);
+    await page.close();
+  });
 
   it('logs Valomnia in again when the demo session has idled out', { timeout: 90_000 }, async () => {
     const page = await openDocs();

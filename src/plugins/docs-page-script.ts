@@ -54,7 +54,7 @@ interface PageGlobals {
  *    Valomnia session or an expired MYPOS token is replaced before the call instead of answering 401.
  * Self-contained, like `withoutPrefills`: it runs as its source text.
  */
-export function runDocsPage(config: DocsPageConfig, prepareSpec: (spec: unknown) => unknown): void {
+function runDocsPage(config: DocsPageConfig, prepareSpec: (spec: unknown) => unknown): void {
   const page = globalThis as unknown as PageGlobals;
   const swaggerUiBundle = page.SwaggerUIBundle;
   if (typeof swaggerUiBundle !== 'function') return;

@@ -24,7 +24,7 @@ export const DEMO_AUTH_PATH = '/docs/demo-auth';
 export async function docsPlugin(app: FastifyInstance): Promise<void> {
   const specs = new Map<string, Promise<string>>();
   for (const vendor of Object.keys(VENDOR_SPECS)) {
-    app.get(`/openapi/${vendor}.yaml`, async (_request, reply) => {
+    app.get(specUrl(vendor), async (_request, reply) => {
       let text = specs.get(vendor);
       if (!text) {
         text = readFile(join(packageRoot(), 'openapi', `${vendor}.yaml`), 'utf8');
