@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { SEEDERS } from '../seeds/index.js';
 import { ConfigError, listenProblem, packageVersion, readConfig, usage } from './config.js';
+import { summaryLine } from './core/control-plane.js';
 import type { VendorName } from './core/store.js';
 import { prewarmTemplates } from './seed-prewarm.js';
 import { ImportError, npmParentPid, type RunningServer, seedSpecOf, startServer, stopOnSignals } from './server.js';
@@ -56,8 +57,26 @@ async function main(argv: string[]): Promise<void> {
       process.exit(1);
     }
   }
+  if (config.summary) server = summarizedOnStop(server);
   stopOnSignals(server, { parentPid: npmParentPid(process.env, process.ppid) });
   process.stdout.write(`pos-sandbox listening on ${server.url}\n`);
+}
+
+// The server that prints, as it stops, one line per tenant of what it received.
+function summarizedOnStop(server: RunningServer): RunningServer {
+  return {
+    ...server,
+    stop: async () => {
+      const { store, controlPlane } = server.app;
+      const lines = store
+        .list()
+        .map((tenant) => summaryLine(tenant.vendor, tenant.credential, controlPlane.tallyOf(tenant)));
+      process.stdout.write(
+        `pos-sandbox summary: ${lines.length} tenant${lines.length === 1 ? '' : 's'}\n${lines.map((line) => `  ${line}\n`).join('')}`,
+      );
+      await server.stop();
+    },
+  };
 }
 
 // The server with its URL written to `path`, and removed from there as soon as it begins to stop.

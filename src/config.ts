@@ -24,6 +24,8 @@ export interface SandboxConfig {
   journal: number;
   /** Tenant documents (GET …/export's) loaded before the server listens. */
   imports: string[];
+  /** Print one line per tenant of what it received when the process stops. */
+  summary: boolean;
 }
 
 /** A bad flag or environment value; the message lists every problem found. */
@@ -80,6 +82,13 @@ export const SETTINGS = {
     default: '',
     help: `tenant documents to load at start (repeat the flag; the variable separates them with "${delimiter}")`,
     multiple: true,
+  },
+  summary: {
+    flag: 'summary',
+    env: 'POS_SANDBOX_SUMMARY',
+    default: 'false',
+    help: 'on exit, print one line per tenant of the requests it received',
+    boolean: true,
   },
 } as const satisfies Record<keyof SandboxConfig, Setting>;
 
@@ -164,6 +173,7 @@ export function readConfig(argv: readonly string[], env: Readonly<Record<string,
     strict: toggle(SETTINGS.strict),
     journal: integer(SETTINGS.journal, 0, 100_000),
     imports: list(SETTINGS.imports),
+    summary: toggle(SETTINGS.summary),
   };
   if (problems.length > 0) throw new ConfigError(problems.join('\n'));
   return config;

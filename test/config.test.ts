@@ -1,3 +1,4 @@
+import { delimiter } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, listenProblem, packageVersion, readConfig, usage } from '../src/config.js';
 
@@ -14,6 +15,7 @@ describe('readConfig', () => {
       strict: false,
       journal: 1000,
       imports: [],
+      summary: false,
     });
   });
 
@@ -25,6 +27,9 @@ describe('readConfig', () => {
       '--strict / POS_SANDBOX_STRICT: expected true or false, got "maybe"',
     );
     expect(readConfig(['--journal', '0'], {}).journal).toBe(0);
+    expect(readConfig(['--summary'], {}).summary).toBe(true);
+    expect(readConfig(['--import', 'a.json', '--import', 'b.json'], {}).imports).toEqual(['a.json', 'b.json']);
+    expect(readConfig([], { POS_SANDBOX_IMPORT: `a.json${delimiter}b.json` }).imports).toEqual(['a.json', 'b.json']);
     expect(() => readConfig(['--journal', '-1'], {})).toThrow(ConfigError);
   });
 

@@ -179,6 +179,7 @@ export const controlPlanePlugin = fp<ControlPlaneOptions>(
       const traffic = request.traffic as Traffic;
       const tenant = request.tenant as Tenant;
       traffic.journaled = true;
+      plane.count(tenant, request.method, status, traffic.fault !== null);
       if (!plane.journaling) return;
       const url = request.url;
       const queryAt = url.indexOf('?');
