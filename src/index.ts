@@ -56,6 +56,8 @@ export interface SandboxOptions {
   strict: boolean;
   /** Requests each tenant's journal keeps (default 1000; 0 turns it off). */
   journal: number;
+  /** Tenant documents (GET …/export's files) loaded before the sandbox answers. */
+  imports: string[];
 }
 
 /**
@@ -81,6 +83,7 @@ const OPTION_NAMES = [
   'logLevel',
   'strict',
   'journal',
+  'imports',
 ] as const satisfies readonly (keyof SandboxConfig & keyof SandboxOptions)[];
 
 // The options as the CLI would read them from flags, so they get the CLI's defaults and checks
@@ -92,7 +95,15 @@ function configOf(options: Partial<SandboxOptions>): SandboxConfig {
   const argv: string[] = [];
   for (const key of OPTION_NAMES) {
     const value = options[key] ?? EMBEDDED_DEFAULTS[key];
-    if (value !== undefined) argv.push(`--${SETTINGS[key].flag}=${String(value)}`);
+    const flag = `--${SETTINGS[key].flag}`;
+    // A switch is its flag alone; a list is its flag once per value.
+    if (typeof value === 'boolean') {
+      if (value) argv.push(flag);
+    } else if (Array.isArray(value)) {
+      for (const item of value) argv.push(`${flag}=${String(item)}`);
+    } else if (value !== undefined) {
+      argv.push(`${flag}=${String(value)}`);
+    }
   }
   return readConfig(argv, {});
 }

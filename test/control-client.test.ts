@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, expectTypeOf, it } from 'vitest';
 import type { VendorName } from '../src/core/store.js';
 import { ControlApiError, controlClient, type Sandbox, type SandboxVendor, startSandbox } from '../src/index.js';
@@ -291,5 +294,31 @@ describe('the client as a whole', () => {
     expectTypeOf<SandboxVendor>().toEqualTypeOf<VendorName>();
     expectTypeOf(sandbox.tenant('myposconnect', 'x').permissions.get).returns.resolves.toHaveProperty('write');
     expectTypeOf(sandbox.tenant('imonggo', 'x').permissions).toBeUndefined();
+  });
+});
+
+describe('startSandbox with the control plane options', () => {
+  it('serves only the tenants made through the client in strict mode, and loads imports', async () => {
+    const exported = await (await fetch(`${sandbox.url}/__admin/tenants/imonggo/export-me/export`)).text();
+    const folder = mkdtempSync(join(tmpdir(), 'sandbox-import-'));
+    const file = join(folder, 'tenant.json');
+    writeFileSync(file, exported);
+    const strict = await startSandbox({ dataset: 'empty', strict: true, journal: 5, imports: [file] });
+    try {
+      const basicOf = (token: string) => ({ authorization: `Basic ${Buffer.from(`${token}:X`).toString('base64')}` });
+      // The imported tenant is served; its data came from the docs dataset, not from `empty`.
+      const imported = await fetch(`${strict.url}/api/customers.xml?q=count`, { headers: basicOf('export-me') });
+      expect(await imported.text()).toContain('<count type="integer">1</count>');
+      expect((await fetch(`${strict.url}/api/customers.xml`, { headers: basicOf('stranger') })).status).toBe(401);
+      await strict.tenant('imonggo', 'stranger').create();
+      expect((await fetch(`${strict.url}/api/customers.xml`, { headers: basicOf('stranger') })).status).toBe(200);
+      for (let i = 0; i < 7; i++) await fetch(`${strict.url}/api/customers.xml`, { headers: basicOf('stranger') });
+      // The journal keeps the last 5 of the 8 requests.
+      const entries = await strict.tenant('imonggo', 'stranger').requests();
+      expect(entries.map((entry) => entry.id)).toEqual([4, 5, 6, 7, 8]);
+    } finally {
+      await strict.close();
+      rmSync(folder, { recursive: true, force: true });
+    }
   });
 });

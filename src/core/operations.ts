@@ -25,12 +25,13 @@ interface Operation {
  */
 export class OperationIndex {
   readonly #operations: Operation[];
-  readonly #vendors: Map<string, string>;
+  // "vendor operationId" of every operation: vendors share ids (listCustomers is two vendors').
+  readonly #named: Set<string>;
 
   private constructor(operations: Operation[]) {
     // Most specific first: /customers/reference/{reference} before /customers/{id}.
     this.#operations = operations.sort((a, b) => b.literal - a.literal);
-    this.#vendors = new Map(operations.map((operation) => [operation.operationId, operation.vendor]));
+    this.#named = new Set(operations.map((operation) => `${operation.vendor} ${operation.operationId}`));
   }
 
   /** Reads every vendor contract. */
@@ -60,9 +61,9 @@ export class OperationIndex {
     return new OperationIndex(operations);
   }
 
-  /** The vendor whose contract names this operation; undefined when none does. */
-  vendorOf(operationId: string): string | undefined {
-    return this.#vendors.get(operationId);
+  /** Whether the vendor's contract names this operation. */
+  hasOperation(vendor: string, operationId: string): boolean {
+    return this.#named.has(`${vendor} ${operationId}`);
   }
 
   /** The operation a request is, or null when no contract describes its method and path. */

@@ -49,7 +49,7 @@ export function trafficWriteRoutes(app: FastifyInstance): void {
     let spec: ReturnType<typeof parseFaultRule>;
     try {
       // Only the tenant's vendor's operations: another vendor's would never match its requests.
-      spec = parseFaultRule(request.body, (id) => operations?.vendorOf(id) === vendor);
+      spec = parseFaultRule(request.body, (id) => operations?.hasOperation(vendor, id) ?? false);
     } catch (error) {
       if (error instanceof FaultRuleError) throw new AdminError(400, 'bad_request', error.message);
       throw error;
