@@ -134,7 +134,7 @@ interface Exchange {
   /** A JSON body, sent as application/json. */
   body?: unknown;
   /** A body sent as it stands, with this Content-Type. */
-  raw?: { payload: string; contentType?: string };
+  raw?: { payload: string | Buffer; contentType?: string };
   prepare?: Prepare;
   status: number;
   why: string;
@@ -718,7 +718,15 @@ function faultExchanges(): Exchange[] {
     add({ fault: { kind: 'delay', ms: 0 }, writeApplied: true }, 201, 'a delay of 0 ms, writeApplied true'),
     add({ fault: { kind: 'rateLimit', retryAfter: 0 } }, 201, 'a Retry-After of 0'),
     add({ fault: { kind: 'dribble', ms: 120000 } }, 201, 'the longest dribble'),
-    add({ match: { operationId: 'getCustomerImage' }, fault: reset }, 201, "an operationId of Valomnia's contract"),
+    add({ match: { operationId: 'getCustomerImage' }, fault: reset }, 201, "an operationId of Valomnia's contract", {
+      url: tenantPath('valomnia', 'sync-test@example.com', '/faults'),
+    }),
+    refused(
+      { match: { operationId: 'getCustomerImage' }, fault: reset },
+      'match.operationId: the vendor\'s contract has no "getCustomerImage"',
+      "an operationId of another vendor's contract",
+      false,
+    ),
     add({ fault: reset }, 201, 'strict mode, a tenant made first', {
       app: 'strict',
       prepare: imonggoTenant,
@@ -759,7 +767,7 @@ function faultExchanges(): Exchange[] {
     ),
     refused(
       { match: { operationId: 'createInvoice' }, fault: reset },
-      'match.operationId: no contract has "createInvoice"',
+      'match.operationId: the vendor\'s contract has no "createInvoice"',
       'an operationId no contract has',
       false,
     ),
@@ -1096,6 +1104,154 @@ function permissionExchanges(): Exchange[] {
   ];
 }
 
+/** A request-body example of the document, a fresh copy. */
+function requestExample(operationId: string, name: string): JsonObject {
+  const op = declaredOperations.find((candidate) => candidate.operation.operationId === operationId);
+  const body = objectAt(resolveLocal(raw, op?.operation.requestBody), `${operationId} requestBody`);
+  const media = objectAt(objectAt(body.content, 'content')['application/json'], 'application/json');
+  const example = objectAt(objectAt(media.examples, 'examples')[name], name);
+  return structuredClone(objectAt(example.value, `${operationId} ${name}`));
+}
+
+function documentExchanges(): Exchange[] {
+  const EXPORTED = requestExample('importTenant', 'emptyImonggo');
+  const { clockSpec: _spec, ...withoutClockSpec } = EXPORTED;
+  const put = (body: unknown, status: number, why: string, more: Partial<Exchange> = {}): Exchange => ({
+    method: 'PUT',
+    url: `${IM}/import`,
+    body,
+    status,
+    why,
+    ...more,
+  });
+  const refused = (changes: JsonObject, message: string, why: string, schemaRefuses = true) =>
+    put({ ...EXPORTED, ...changes }, 400, why, { message, refusedBody: schemaRefuses });
+  const emptyImonggo: Prepare = async ({ ok }) => {
+    await ok('POST', `${A}/tenants`, { ...IMONGGO_TENANT, dataset: 'empty' });
+  };
+  return [
+    // GET …/export
+    {
+      method: 'GET',
+      url: `${IM}/export`,
+      prepare: emptyImonggo,
+      status: 200,
+      why: 'a tenant made with the empty dataset and a frozen clock',
+      example: 'emptyImonggo',
+      // Pretty-printed, with a final newline: a file to commit.
+      verify: (answer) => expect(answer.body).toBe(`${JSON.stringify(JSON.parse(answer.body), null, 2)}\n`),
+    },
+    {
+      method: 'GET',
+      url: `${IM}/export`,
+      prepare: imonggoTenant,
+      status: 200,
+      why: "the vendor's docs data, loaded again under another token",
+      verify: async (answer, { ok }) => {
+        const copy = tenantPath('imonggo', 'copy');
+        const loaded = JSON.parse((await ok('PUT', `${copy}/import`, JSON.parse(answer.body))).body);
+        expect(loaded).toMatchObject({ vendor: 'imonggo', credential: 'copy', dataset: 'docs' });
+        const again = JSON.parse((await ok('GET', `${copy}/export`)).body);
+        expect(again).toEqual({ ...JSON.parse(answer.body), credential: 'copy' });
+      },
+    },
+    {
+      method: 'GET',
+      url: `${IM}/export`,
+      status: 200,
+      why: 'a tenant made on first use: a clock in real time, no clock spec',
+      verify: (answer) => {
+        const document = JSON.parse(answer.body);
+        expect(document.clock).toEqual({ frozenAt: null, offsetMs: 0 });
+        expect(document).not.toHaveProperty('clockSpec');
+      },
+    },
+    ...tenantRefusals({ method: 'GET', suffix: '/export' }),
+    // PUT …/import
+    put(EXPORTED, 200, 'into a tenant that exists: it keeps its journal and rules', {
+      prepare: faultedCreate,
+      verify: async (_answer, { ok }) => {
+        expect(JSON.parse((await ok('GET', `${IM}/requests/count`)).body)).toEqual({ count: 2 });
+        expect(JSON.parse((await ok('GET', `${IM}/faults`)).body).faults).toHaveLength(1);
+      },
+    }),
+    put(EXPORTED, 200, 'strict mode: the tenant is made', { app: 'strict' }),
+    put({ ...withoutClockSpec, clock: { frozenAt: null, offsetMs: -3600000 } }, 200, 'a running clock', {
+      verify: (answer) =>
+        expect(JSON.parse(answer.body).clock).toEqual({ now: '2024-05-14T08:30:00.000Z', frozen: false }),
+    }),
+    refused(
+      { format: 'pos-sandbox/snapshot' },
+      'not a tenant document: "format" must be "pos-sandbox/tenant" and "version" 1',
+      'another format',
+    ),
+    refused(
+      { version: 2 },
+      'not a tenant document: "format" must be "pos-sandbox/tenant" and "version" 1',
+      'another version',
+    ),
+    refused({ journal: [] }, 'unknown field journal', 'an unknown field'),
+    refused({ credential: 42 }, '"credential" must be a string', 'a credential that is no string'),
+    refused({ createdAt: 'yesterday' }, '"createdAt" must be an ISO-8601 time', 'a creation time that is none', false),
+    refused(
+      { seed: { dataset: 'big', seed: 1, records: 0 } },
+      '"seed.dataset" must be one of docs, demo, empty',
+      'an unknown dataset',
+    ),
+    refused(
+      { seed: { dataset: 'empty', seed: -1, records: 0 } },
+      '"seed.seed" must be a whole number',
+      'a negative seed',
+    ),
+    refused(
+      { clock: { frozenAt: 'now', offsetMs: 0 } },
+      '"clock" must be {"frozenAt": epoch ms or null, "offsetMs": a number}',
+      'a clock that is none',
+    ),
+    refused(
+      { clock: { frozenAt: 253402300800000, offsetMs: 0 } },
+      '"clock": the clock would read +010000-01-01T00:00:00.000Z; it holds 0000-01-01T00:00:00Z to 9999-12-31T23:59:59Z (epoch ms -62167219200000 to 253402300799999)',
+      'a clock past 9999-12-31',
+    ),
+    refused(
+      { clockSpec: { at: 0, frozen: true, zone: 'UTC' } },
+      '"clockSpec" must be {"at": epoch ms, "frozen": true or false}',
+      'a clock spec with another field',
+    ),
+    refused({ data: [] }, '"data" must be a JSON object', 'data that is a list'),
+    refused(
+      { data: { ...(EXPORTED.data as JsonObject), customers: {} } },
+      "the document's data does not fit imonggo: data.customers must be a list",
+      "data that does not have the vendor's shape",
+      false,
+    ),
+    put([EXPORTED], 400, 'a list', { message: 'the document must be a JSON object', refusedBody: true }),
+    put(EXPORTED, 400, 'a document of another vendor', {
+      url: tenantPath('valomnia', 'sync-test@example.com', '/import'),
+      message: 'the document holds a imonggo tenant, not a valomnia one',
+    }),
+    put(EXPORTED, 400, 'a credential Imonggo refuses', {
+      url: tenantPath('imonggo', 'a:b', '/import'),
+      message: 'imonggo refuses this credential: it contains ":", which HTTP Basic cannot carry in a user name',
+    }),
+    put(EXPORTED, 404, 'a vendor the sandbox does not serve', {
+      url: tenantPath('shopify', T, '/import'),
+      message: 'unknown vendor "shopify"; known: imonggo, valomnia, myposconnect',
+    }),
+    put(EXPORTED, 503, 'a full sandbox', { app: 'full', prepare: anotherTenant, message: 'at most 1 tenants' }),
+    {
+      method: 'PUT',
+      url: `${IM}/import`,
+      raw: { payload: Buffer.alloc(64 * 1024 * 1024 + 1, 0x20), contentType: 'application/json' },
+      status: 413,
+      why: 'a body past 64 MiB',
+      message: 'Request body is too large',
+    },
+    put(EXPORTED, 200, 'a body past the process body limit, within 64 MiB', { app: 'small' }),
+    ...bodyRefusals('PUT', `${IM}/import`).filter((exchange) => exchange.status !== 413),
+  ];
+}
+
 /** Every request-body example, sent as it stands to a fresh sandbox (see exampleExchanges). */
 const EXAMPLE_WORLDS: Record<string, Prepare> = { saveSnapshot: world };
 
@@ -1154,6 +1310,7 @@ function filledPath(op: SpecOperation): string {
 const exchanges: Exchange[] = [
   ...healthExchanges(),
   ...tenantExchanges(),
+  ...documentExchanges(),
   ...clockExchanges(),
   ...journalExchanges(),
   ...faultExchanges(),
@@ -1249,7 +1406,10 @@ async function run(exchange: Exchange, op: SpecOperation): Promise<Answer> {
       const examples = successExamples(op, String(exchange.status));
       const example = examples[exchange.example];
       expect(example, `example "${exchange.example}" of ${opKey(op)} ${exchange.status}`).toBeDefined();
-      expect(withoutDurations(JSON.parse(answer.body))).toEqual(withoutDurations(example?.value));
+      const served = withoutDurations(JSON.parse(answer.body));
+      expect(served).toEqual(withoutDurations(example?.value));
+      // Key for key in the order served, the request headers included.
+      expect(JSON.stringify(served), 'key order').toBe(JSON.stringify(withoutDurations(example?.value)));
       comparedExamples.add(`${opKey(op)} ${exchange.status} ${exchange.example}`);
     }
 
