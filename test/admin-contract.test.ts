@@ -1228,7 +1228,7 @@ function documentExchanges(): Exchange[] {
     put([EXPORTED], 400, 'a list', { message: 'the document must be a JSON object', refusedBody: true }),
     put(EXPORTED, 400, 'a document of another vendor', {
       url: tenantPath('valomnia', 'sync-test@example.com', '/import'),
-      message: 'the document holds a imonggo tenant, not a valomnia one',
+      message: 'the document holds a tenant of imonggo, not of valomnia',
     }),
     put(EXPORTED, 400, 'a credential Imonggo refuses', {
       url: tenantPath('imonggo', 'a:b', '/import'),

@@ -75,7 +75,12 @@ describe.skipIf(!available)('the docs page in a browser', () => {
   it('offers the three contracts and shows Valomnia next to Imonggo', { timeout: 60_000 }, async () => {
     const page = await openDocs();
     const select = page.locator('.topbar select');
-    expect(await select.locator('option').allTextContents()).toEqual(['Imonggo', 'Valomnia', 'MYPOS Connect']);
+    expect(await select.locator('option').allTextContents()).toEqual([
+      'Imonggo',
+      'Valomnia',
+      'MYPOS Connect',
+      'Control API',
+    ]);
 
     const imonggo = await operations(page);
     expect(imonggo).toContain('GET /api/customers.xml');

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { dereference } from '@readme/openapi-parser';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEMO_AUTH_PATH, DOCS_PAGE_TITLE, VENDOR_SPECS } from '../src/plugins/docs.js';
+import { CONTRACTS, DEMO_AUTH_PATH, DOCS_PAGE_TITLE } from '../src/plugins/docs.js';
 import type { DemoAuthorization } from '../src/plugins/docs-demo-auth.js';
 import {
   DEMO_IMONGGO_TOKEN,
@@ -47,11 +47,12 @@ describe('docs page', () => {
       { url: '/openapi/imonggo.yaml', name: 'Imonggo' },
       { url: '/openapi/valomnia.yaml', name: 'Valomnia' },
       { url: '/openapi/myposconnect.yaml', name: 'MYPOS Connect' },
+      { url: '/openapi/admin.yaml', name: 'Control API' },
     ]);
-    expect(urls.map(({ url }) => url)).toEqual(Object.keys(VENDOR_SPECS).map((vendor) => `/openapi/${vendor}.yaml`));
+    expect(urls.map(({ url }) => url)).toEqual(Object.keys(CONTRACTS).map((contract) => `/openapi/${contract}.yaml`));
   });
 
-  for (const vendor of Object.keys(VENDOR_SPECS)) {
+  for (const vendor of Object.keys(CONTRACTS)) {
     it(`serves the ${vendor} contract as written`, async () => {
       const spec = await app.inject({ url: `/openapi/${vendor}.yaml` });
       expect(spec.statusCode).toBe(200);
@@ -122,7 +123,7 @@ function parametersOf(doc: JsonObject): { where: string; parameter: JsonObject }
 }
 
 describe('the contracts as the docs page shows them (withoutPrefills)', () => {
-  for (const vendor of Object.keys(VENDOR_SPECS)) {
+  for (const vendor of Object.keys(CONTRACTS)) {
     it(`${vendor}: no optional query parameter starts filled in; its examples are in its description`, async () => {
       const written = loadSpec(vendor);
       const shown = objectAt(withoutPrefills(written), 'shown');
@@ -241,5 +242,23 @@ describe(`the demo credentials at ${DEMO_AUTH_PATH}/<vendor>`, () => {
     await full.close();
     expect(refused.statusCode).toBe(503);
     expect(refused.json<{ error: string }>().error).toBe('demo_login_failed');
+  });
+});
+
+describe('the demo credentials in strict mode', () => {
+  it('are refused with a hint until the demo tenants are made, then work', async () => {
+    const strict = await testApp({ strict: true });
+    const refused = await strict.inject({ url: `${DEMO_AUTH_PATH}/myposconnect` });
+    expect(refused.statusCode).toBe(503);
+    expect(refused.json().message).toContain('strict mode: make the demo tenant first');
+    const made = await strict.inject({
+      method: 'POST',
+      url: '/__admin/tenants',
+      payload: { vendor: 'myposconnect', credential: 'demo@example.com' },
+    });
+    expect(made.statusCode).toBe(201);
+    const granted = await strict.inject({ url: `${DEMO_AUTH_PATH}/myposconnect` });
+    expect(granted.statusCode).toBe(200);
+    await strict.close();
   });
 });

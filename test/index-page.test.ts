@@ -38,7 +38,12 @@ describe('GET /', () => {
         name: 'pos-sandbox',
         version,
         docs: '/docs',
-        controlApi: { basePath: '/__admin', health: '/__admin/health', tenants: '/__admin/tenants' },
+        controlApi: {
+          basePath: '/__admin',
+          health: '/__admin/health',
+          tenants: '/__admin/tenants',
+          openapi: '/openapi/admin.yaml',
+        },
       });
       expect(index.vendors).toMatchObject([
         { vendor: 'imonggo', name: 'Imonggo', basePath: '/api', openapi: '/openapi/imonggo.yaml' },

@@ -1,4 +1,4 @@
-import type { TenantState, TenantStore } from './store.js';
+import { TenantLimitError, type TenantState, type TenantStore } from './store.js';
 
 /** A snapshot's name: what a file of it may be called later, too. */
 export const SNAPSHOT_NAME = /^[A-Za-z0-9._-]{1,100}$/;
@@ -74,6 +74,20 @@ export class SnapshotShelf {
    * the tenants made since, so the whole world is as it was.
    */
   async restore(snapshot: Snapshot): Promise<void> {
+    // Refused before anything changes when the tenants it brings back would pass the limit.
+    const missing = snapshot.tenants.filter((state) => !this.#store.find(state.vendor, state.credential)).length;
+    const dropped =
+      snapshot.scope === 'all'
+        ? this.#store
+            .list()
+            .filter(
+              (tenant) =>
+                !snapshot.tenants.some((s) => s.vendor === tenant.vendor && s.credential === tenant.credential),
+            ).length
+        : 0;
+    if (this.#store.list().length - dropped + missing > this.#store.maxTenants) {
+      throw new TenantLimitError(`at most ${this.#store.maxTenants} tenants`);
+    }
     if (snapshot.scope === 'all') {
       const kept = new Set(snapshot.tenants.map((state) => `${state.vendor}\u0000${state.credential}`));
       for (const tenant of this.#store.list()) {

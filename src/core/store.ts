@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { Low, Memory } from 'lowdb';
 import { type ClockSpec, type ClockState, clockOf, realTimeClock } from './clock.js';
 import { dataShapeProblem } from './data-shape.js';
@@ -25,6 +26,11 @@ export interface SeedSpec {
 
 /** One credential's isolated world: its data, its id sequences (inside data) and its clock. */
 export interface Tenant<D = unknown> {
+  /**
+   * A random id of this tenant: a re-made tenant of the same credential has another, so what
+   * names the old one (a MYPOS token) names no tenant. Kept with the tenant in a data directory.
+   */
+  id: string;
   vendor: string;
   credential: string;
   seed: SeedSpec;
@@ -33,6 +39,11 @@ export interface Tenant<D = unknown> {
   /** The clock a reset starts over: the one the tenant was created with, when it was given one. */
   clockSpec?: ClockSpec;
   data: D;
+  /**
+   * What a vendor keeps with a tenant besides its data (Valomnia's sessions): kept in a data
+   * directory with the tenant, never part of a snapshot, an export or a reset.
+   */
+  attachments?: Record<string, unknown>;
 }
 
 export interface StoreData {
@@ -65,6 +76,11 @@ export interface VendorRegistration<D> {
    * id already used, say. Null when it holds.
    */
   dataProblem?(data: D): string | null;
+  /**
+   * Called when a tenant is loaded from a data directory at start, so the vendor can pick up
+   * what it keeps in the tenant's attachments (Valomnia's sessions).
+   */
+  loaded?(tenant: Tenant<D>): void;
   /**
    * Makes a fresh (or reset) tenant's data its own: what differs between tenants of one seed
    * (an organization named after the login). It replaces records, never edits shared ones.
@@ -126,6 +142,16 @@ export interface TenantStoreOptions {
    * met for the first time is refused instead of seeded.
    */
   strict?: boolean;
+  /** Where tenants are kept between runs (a data directory); in memory only without it. */
+  persistence?: TenantPersistence;
+}
+
+/** What keeps tenants between runs: told of every change, it writes them out in its own time. */
+export interface TenantPersistence {
+  /** The tenant changed (its data, clock, attachments): write it out. */
+  changed(tenant: Tenant): void;
+  /** The tenant is gone: remove what was written of it. */
+  removed(vendor: string, credential: string): void;
 }
 
 /** How create() makes a tenant: its own seed spec and, if given, its clock. */
@@ -210,6 +236,11 @@ export class TenantStore {
     return { ...this.#options.seed };
   }
 
+  /** Tenants the store keeps at once. */
+  get maxTenants(): number {
+    return this.#options.maxTenants;
+  }
+
   /** Whether tenants are made only by create(). */
   get strict(): boolean {
     return this.#options.strict === true;
@@ -261,7 +292,7 @@ export class TenantStore {
     if (!tenant) return undefined;
     tenant.data = await this.#seededData(vendor, tenant.seed, tenant.credential);
     tenant.clock = tenant.clockSpec ? clockOf(tenant.clockSpec) : realTimeClock();
-    await this.write();
+    await this.write(tenant);
     return tenant;
   }
 
@@ -269,7 +300,9 @@ export class TenantStore {
   async delete(vendor: string, credential: string): Promise<boolean> {
     const key = tenantKey(vendor, this.canonicalCredential(vendor, credential));
     if (!this.#db.data.tenants[key]) return false;
+    const tenant = this.#db.data.tenants[key] as Tenant;
     delete this.#db.data.tenants[key];
+    this.#options.persistence?.removed(tenant.vendor, tenant.credential);
     await this.write();
     return true;
   }
@@ -280,7 +313,11 @@ export class TenantStore {
    */
   async dataProblem(vendor: string, spec: SeedSpec, data: unknown): Promise<string | null> {
     const registration = this.#registration(vendor);
-    const shape = dataShapeProblem(data, await this.#template(vendor, spec));
+    // The shapes come from a small demo dataset of the same seed: it holds records of every
+    // collection, where an empty or docs tenant's lists may be empty, and costs little to build
+    // whatever record count the document names.
+    const shapes = await this.#template(vendor, { dataset: 'demo', seed: spec.seed, records: SHAPE_RECORDS });
+    const shape = dataShapeProblem(data, shapes);
     if (shape !== null) return shape;
     return registration.dataProblem ? registration.dataProblem(data) : null;
   }
@@ -310,7 +347,7 @@ export class TenantStore {
     let tenant = this.#db.data.tenants[key];
     if (!tenant) {
       this.#assertCreatable(state.vendor, state.credential, key);
-      tenant = { vendor: state.vendor, credential: state.credential } as Tenant;
+      tenant = { id: tenantId(), vendor: state.vendor, credential: state.credential } as Tenant;
       this.#db.data.tenants[key] = tenant;
     }
     tenant.seed = { ...state.seed };
@@ -319,13 +356,39 @@ export class TenantStore {
     if (state.clockSpec) tenant.clockSpec = { ...state.clockSpec };
     else delete tenant.clockSpec;
     tenant.data = fork(state.data);
-    await this.write();
+    await this.write(tenant);
     return tenant;
   }
 
-  /** Hands the current state to the database's adapter (a no-op in memory). */
-  async write(): Promise<void> {
+  /**
+   * Records that a tenant changed (a write, a clock move) and hands the state to the database's
+   * adapter (a no-op in memory); a data directory writes the tenant out within its window.
+   */
+  async write(tenant?: Tenant): Promise<void> {
+    if (tenant) this.#options.persistence?.changed(tenant);
     await this.#db.write();
+  }
+
+  /**
+   * Puts a tenant read from a data directory in place as it was, with its id and attachments,
+   * and lets its vendor pick them up. The data has been checked (dataProblem).
+   */
+  load(state: TenantState, id: string, attachments: Record<string, unknown> | undefined): Tenant {
+    const key = tenantKey(state.vendor, state.credential);
+    const tenant: Tenant = {
+      id,
+      vendor: state.vendor,
+      credential: state.credential,
+      seed: { ...state.seed },
+      createdAt: state.createdAt,
+      clock: { ...state.clock },
+      ...(state.clockSpec ? { clockSpec: { ...state.clockSpec } } : {}),
+      data: fork(state.data),
+      ...(attachments ? { attachments } : {}),
+    };
+    this.#db.data.tenants[key] = tenant;
+    this.#registration(state.vendor).loaded?.(tenant);
+    return tenant;
   }
 
   // Seeds a tenant and stores it under its key, replacing any; concurrent opens of the key share it.
@@ -334,6 +397,7 @@ export class TenantStore {
     const creating = (async () => {
       const seed = { ...spec.seed };
       const tenant: Tenant = {
+        id: tenantId(),
         vendor,
         credential,
         seed,
@@ -343,7 +407,7 @@ export class TenantStore {
         data: await this.#seededData(vendor, seed, credential),
       };
       this.#db.data.tenants[key] = tenant;
-      await this.write();
+      await this.write(tenant);
       return tenant;
     })().finally(() => {
       if (this.#opening.get(key) === creating) this.#opening.delete(key);
@@ -408,6 +472,13 @@ function freezeRecords<T>(data: T): T {
     }
   }
   return data;
+}
+
+/** Generated records of the demo data imported data is held against. */
+const SHAPE_RECORDS = 20;
+
+function tenantId(): string {
+  return randomBytes(12).toString('base64url');
 }
 
 function templateKey(vendor: string, spec: SeedSpec): string {

@@ -108,7 +108,7 @@ export async function importDocument(
     throw error;
   }
   if (into && state.vendor !== into.vendor) {
-    throw new AdminError(400, 'bad_request', `the document holds a ${state.vendor} tenant, not a ${into.vendor} one`);
+    throw new AdminError(400, 'bad_request', `the document holds a tenant of ${state.vendor}, not of ${into.vendor}`);
   }
   if (!store.vendors().includes(state.vendor)) {
     throw new AdminError(400, 'bad_request', `the document's vendor "${state.vendor}" is not served`);

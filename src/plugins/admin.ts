@@ -145,7 +145,11 @@ export async function adminPlugin(app: FastifyInstance): Promise<void> {
     jsonBody.post<{ Params: TenantParams; Body: unknown }>(
       '/tenants/:vendor/:credential/clock/advance',
       async (request) => {
-        const seconds = (request.body as { seconds?: unknown } | undefined)?.seconds;
+        const body = request.body;
+        const seconds =
+          body !== null && typeof body === 'object' && !Array.isArray(body)
+            ? (body as { seconds?: unknown }).seconds
+            : undefined;
         if (typeof seconds !== 'number' || !Number.isFinite(seconds)) {
           throw new AdminError(400, 'bad_request', 'body needs "seconds": a number (negative moves back)');
         }
@@ -185,6 +189,7 @@ async function moveClock(app: FastifyInstance, params: TenantParams, move: (cloc
   move({ ...(app.store.find(vendor, credential)?.clock ?? realTimeClock()) });
   const tenant = await app.store.open(vendor, credential);
   move(tenant.clock);
+  await app.store.write(tenant);
   return describeClock(tenant.clock);
 }
 
@@ -196,7 +201,10 @@ function mediaType(contentType: string): string {
 }
 
 function optionalTime(body: unknown): number | undefined {
-  const at = (body as { at?: unknown } | undefined)?.at;
+  if (body === undefined || body === null) return undefined;
+  if (typeof body !== 'object' || Array.isArray(body))
+    throw new AdminError(400, 'bad_request', 'the body must be a JSON object');
+  const at = (body as { at?: unknown }).at;
   if (at === undefined || at === null) return undefined;
   const ms = typeof at === 'number' ? at : typeof at === 'string' ? parseLenientDate(at) : null;
   if (ms === null || !Number.isFinite(ms)) throw new AdminError(400, 'bad_request', '"at" is not a time');

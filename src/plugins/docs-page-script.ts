@@ -5,8 +5,11 @@ import { withoutPrefills } from './docs-prefills.js';
 export interface DocsPageConfig {
   /** The text of the page's top bar, where Swagger UI shows its logo. */
   brand: string;
-  /** Each contract the page offers: its URL (as in Swagger UI's `urls`), its vendor, its demo note. */
-  specs: { url: string; vendor: string; note: string }[];
+  /**
+   * Each contract the page offers: its URL (as in Swagger UI's `urls`), and for a vendor's, the
+   * vendor and its demo note (the control API's has neither: it needs no credential).
+   */
+  specs: { url: string; vendor?: string; note?: string }[];
   /** Where the page asks for a vendor's live demo authorizations: `${demoAuthPath}/${vendor}`. */
   demoAuthPath: string;
 }
@@ -98,12 +101,13 @@ function runDocsPage(config: DocsPageConfig, prepareSpec: (spec: unknown) => unk
               const shown = shownSpec(of);
               if (!shown || typeof spec !== 'object' || spec === null) return next(spec);
               const prepared = prepareSpec(spec) as { info?: { description?: string } };
-              if (prepared.info) {
+              if (prepared.info && shown.note) {
                 const description = prepared.info.description ?? '';
                 prepared.info.description = `> ${shown.note}\n\n${description}`;
               }
               const result = next(prepared);
-              authorize(of, shown.vendor).catch((error: unknown) => page.console.warn(error));
+              const { vendor } = shown;
+              if (vendor) authorize(of, vendor).catch((error: unknown) => page.console.warn(error));
               return result;
             },
         },
@@ -113,11 +117,12 @@ function runDocsPage(config: DocsPageConfig, prepareSpec: (spec: unknown) => unk
 
   const refreshDemoBearer = async (request: SwaggerRequest): Promise<SwaggerRequest> => {
     const shown = system && shownSpec(system);
-    const bearer = shown && demoBearers.get(shown.vendor);
-    if (!system || !shown || !bearer || request.loadSpec || request.headers?.Authorization !== `Bearer ${bearer}`) {
+    const vendor = shown?.vendor;
+    const bearer = vendor && demoBearers.get(vendor);
+    if (!system || !vendor || !bearer || request.loadSpec || request.headers?.Authorization !== `Bearer ${bearer}`) {
       return request;
     }
-    const live = (await authorize(system, shown.vendor)).find((authorization) => 'bearer' in authorization);
+    const live = (await authorize(system, vendor)).find((authorization) => 'bearer' in authorization);
     if (live && 'bearer' in live) request.headers.Authorization = `Bearer ${live.bearer}`;
     return request;
   };

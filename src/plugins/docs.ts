@@ -9,6 +9,9 @@ import { docsPageScript } from './docs-page-script.js';
 /** The vendors with a contract under openapi/, by file name, and the title the docs page shows. */
 export const VENDOR_SPECS = { imonggo: 'Imonggo', valomnia: 'Valomnia', myposconnect: 'MYPOS Connect' } as const;
 
+/** Every contract under openapi/, by file name, with its title: the vendors', then the control API's. */
+export const CONTRACTS = { ...VENDOR_SPECS, admin: 'Control API' } as const;
+
 /** What the docs page calls itself, in the browser's tab and in its top bar. */
 export const DOCS_PAGE_TITLE = 'pos-sandbox · interactive API docs';
 
@@ -23,7 +26,7 @@ export const DEMO_AUTH_PATH = '/docs/demo-auth';
  */
 export async function docsPlugin(app: FastifyInstance): Promise<void> {
   const specs = new Map<string, Promise<string>>();
-  for (const vendor of Object.keys(VENDOR_SPECS)) {
+  for (const vendor of Object.keys(CONTRACTS)) {
     app.get(specUrl(vendor), async (_request, reply) => {
       let text = specs.get(vendor);
       if (!text) {
@@ -59,8 +62,12 @@ export async function docsPlugin(app: FastifyInstance): Promise<void> {
       return await demo.authorizations(vendor as DemoVendor);
     } catch (error) {
       if (!(error instanceof DemoLoginError)) throw error;
-      // The sandbox is full, say: the page stays unauthorised and says why in the console.
-      return reply.code(503).send({ error: 'demo_login_failed', message: error.message });
+      // The sandbox is full, or strict and without the demo tenant: the page stays unauthorised
+      // and says why in the console.
+      const hint = app.store.strict
+        ? ` (strict mode: make the demo tenant first, POST /__admin/tenants with its credential)`
+        : '';
+      return reply.code(503).send({ error: 'demo_login_failed', message: `${error.message}${hint}` });
     }
   });
 }
@@ -89,11 +96,14 @@ async function buildSwaggerUi(): Promise<FastifyInstance> {
   });
   const page = docsPageScript({
     brand: 'pos-sandbox',
-    specs: Object.keys(VENDOR_SPECS).map((vendor) => ({
-      url: specUrl(vendor),
-      vendor,
-      note: DEMO_NOTES[vendor as DemoVendor],
-    })),
+    specs: [
+      ...Object.keys(VENDOR_SPECS).map((vendor) => ({
+        url: specUrl(vendor),
+        vendor,
+        note: DEMO_NOTES[vendor as DemoVendor],
+      })),
+      { url: specUrl('admin') },
+    ],
     demoAuthPath: DEMO_AUTH_PATH,
   });
   await docs.register(swaggerUi, {
@@ -107,7 +117,7 @@ async function buildSwaggerUi(): Promise<FastifyInstance> {
       css: [{ filename: 'pos-sandbox.css', content: BRAND_CSS }],
     },
     uiConfig: {
-      urls: Object.entries(VENDOR_SPECS).map(([vendor, name]) => ({ url: specUrl(vendor), name })),
+      urls: Object.entries(CONTRACTS).map(([contract, name]) => ({ url: specUrl(contract), name })),
       deepLinking: true,
       tryItOutEnabled: true,
     },

@@ -49,7 +49,7 @@ export interface SandboxIndex {
   version: string;
   vendors: Array<{ vendor: string; name: string; openapi?: string } & Partial<VendorPaths>>;
   docs: string;
-  controlApi: { basePath: string; health: string; tenants: string };
+  controlApi: { basePath: string; health: string; tenants: string; openapi: string };
 }
 
 /** The index of the sandbox at `/`: JSON for API clients, a small HTML page for a browser. */
@@ -74,7 +74,12 @@ export function sandboxIndex(vendors: readonly string[]): SandboxIndex {
       ...(vendor in VENDOR_SPECS ? { openapi: `/openapi/${vendor}.yaml` } : {}),
     })),
     docs: '/docs',
-    controlApi: { basePath: '/__admin', health: '/__admin/health', tenants: '/__admin/tenants' },
+    controlApi: {
+      basePath: '/__admin',
+      health: '/__admin/health',
+      tenants: '/__admin/tenants',
+      openapi: '/openapi/admin.yaml',
+    },
   };
 }
 
@@ -142,8 +147,9 @@ ${rows.join('\n')}
 </tbody>
 </table>
 <h2>Control API</h2>
-<p>Reset tenants and set their clocks under ${code(index.controlApi.basePath)}:
-health ${link(index.controlApi.health)}, tenants ${link(index.controlApi.tenants)}.</p>
+<p>Make tenants, set their clocks, read their request journals, add fault rules and take snapshots
+under ${code(index.controlApi.basePath)}: health ${link(index.controlApi.health)}, tenants
+${link(index.controlApi.tenants)}, contract ${link(index.controlApi.openapi)}.</p>
 <p>API clients get this index as JSON (any request to <code>/</code> whose Accept does not prefer HTML).</p>
 </body>
 </html>

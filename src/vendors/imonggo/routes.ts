@@ -72,7 +72,7 @@ export function resourceRoutes<R extends ImonggoRecord>(api: FastifyInstance, re
       const written = readWritableFields(resource.writable, fieldsOf(request, resource.element));
       const { maxRecordsPerTenant } = request.server.store;
       const record = createRecord(tenant.data, resource, written, now(tenant, resource), maxRecordsPerTenant);
-      await request.server.store.write();
+      await request.server.store.write(tenant);
       const body =
         resource.createAnswer === 'id' ? renderCreatedId(record.id, format) : renderRecord(resource, record, format);
       return send(reply, format, body);
@@ -84,7 +84,7 @@ export function resourceRoutes<R extends ImonggoRecord>(api: FastifyInstance, re
       if (!current) throw new ImonggoHttpError(404);
       const written = readWritableFields(resource.writable, fieldsOf(request, resource.element));
       const record = updateRecord(tenant.data, resource, current, written, now(tenant, resource));
-      await request.server.store.write();
+      await request.server.store.write(tenant);
       return send(reply, format, renderRecord(resource, record, format));
     });
 
@@ -92,7 +92,7 @@ export function resourceRoutes<R extends ImonggoRecord>(api: FastifyInstance, re
       const tenant = tenantOf(request);
       if (!softDeleteRecord(tenant.data, resource, idOf(request), now(tenant, resource)))
         throw new ImonggoHttpError(404);
-      await request.server.store.write();
+      await request.server.store.write(tenant);
       // The vendor answers a delete with a bare 200 (the docs call it with curl -I).
       return reply.code(200).type(CONTENT_TYPE[format]).send('');
     });

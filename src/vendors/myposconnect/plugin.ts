@@ -96,7 +96,7 @@ export async function myposControlPlugin(app: FastifyInstance): Promise<void> {
     const changes = permissionChanges(request.body);
     const tenant = await open(app, request.params.credential);
     tenant.data.permissions = { ...tenant.data.permissions, ...changes };
-    await app.store.write();
+    await app.store.write(tenant);
     return tenant.data.permissions;
   });
 }

@@ -51,7 +51,7 @@ export function customerRoutes(api: FastifyInstance): void {
     const posted = customerObjectOf(bodyOf(request), true);
     const fields = customerFields(posted, false);
     const customer = createCustomer(tenant.data, fields, now(tenant), request.server.store.maxRecordsPerTenant);
-    await request.server.store.write();
+    await request.server.store.write(tenant);
     // The vendor answers with the posted object, the two system fields filled in.
     const { customerId: _id, customerCode: _code, ...rest } = posted;
     return sendJson(reply, 202, { customerId: customer.customerId, customerCode: customer.customerCode, ...rest });
@@ -66,7 +66,7 @@ export function customerRoutes(api: FastifyInstance): void {
     const sameId = typeof posted.customerId === 'string' && posted.customerId.toLowerCase() === current.customerId;
     if (!sameId || posted.customerCode !== current.customerCode) throw new MyposError(400, IDS_MISMATCH_TEXT);
     const customer = replaceCustomer(tenant.data, current, customerFields(posted, true), now(tenant));
-    await request.server.store.write();
+    await request.server.store.write(tenant);
     return sendJson(reply, 200, customerJson(customer));
   });
 
@@ -75,7 +75,7 @@ export function customerRoutes(api: FastifyInstance): void {
     const current = findByCode(tenant.data, paramOf(request));
     if (!current) throw new MyposError(404, NOT_FOUND_TEXT);
     const deleted = deleteCustomer(tenant.data, current, now(tenant));
-    await request.server.store.write();
+    await request.server.store.write(tenant);
     if (!deleted) throw new MyposError(409, HAS_SALES_TEXT);
     return reply.code(204).send();
   });

@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { clockNow } from '../../core/clock.js';
 import { credentialShapeProblem } from '../../core/credentials.js';
@@ -59,27 +58,14 @@ export async function issueToken(
     sub: tenant.credential,
     iat,
     exp: iat + TOKEN_LIFETIME_S,
-    tnt: tenantIdOf(tenant),
+    // The tenant's random id: a token outlives no delete or re-creation of its tenant.
+    tnt: tenant.id,
   });
-  await store.write();
+  await store.write(tenant);
   return reply
     .code(200)
     .type(JSON_TYPE)
     .send(JSON.stringify({ failureDescription: null, bearerToken }));
-}
-
-// A random id per tenant object: what a token's `tnt` claim names. A reset keeps the object (and
-// its tokens); a delete drops it, so a token of a deleted tenant names no tenant, even when the
-// same email takes a new one within the same millisecond.
-const tenantIds = new WeakMap<object, string>();
-
-function tenantIdOf(tenant: Tenant<MyposData>): string {
-  let id = tenantIds.get(tenant);
-  if (id === undefined) {
-    id = randomBytes(12).toString('base64url');
-    tenantIds.set(tenant, id);
-  }
-  return id;
 }
 
 // Tokens whose signature has been checked, with their claims: a client sends the same token with
@@ -119,7 +105,7 @@ export function tenantOfBearer(
   const claims = verified(bearer[1], signer);
   if (!claims) return null;
   const tenant = store.find('myposconnect', claims.sub) as Tenant<MyposData> | undefined;
-  if (!tenant || tenantIdOf(tenant) !== claims.tnt) return null;
+  if (!tenant || tenant.id !== claims.tnt) return null;
   if (clockNow(tenant.clock) >= claims.exp * 1000) return null;
   return tenant;
 }

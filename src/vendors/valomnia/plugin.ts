@@ -43,15 +43,16 @@ export interface ValomniaPluginOptions {
  * form parsers, session auth, error envelope and 404. Register it without a prefix.
  */
 export async function valomniaPlugin(app: FastifyInstance, options: ValomniaPluginOptions): Promise<void> {
+  const sessions = new Sessions(app.store);
   app.store.registerVendor('valomnia', {
     seeder: SEEDERS.valomnia,
     credentialProblem: credentialShapeProblem,
     canonicalCredential: caseInsensitiveName,
     personalize: personalizeOrganization,
     dataProblem: (data) => sequenceProblem(data.customers, data.next.customerId, 'next.customerId'),
+    loaded: (tenant) => sessions.adopt(tenant),
   });
   for (const prefix of [...LOGIN_PATHS, ...API_PREFIXES]) app.errorEnvelopes.register(prefix, valomniaEnvelope);
-  const sessions = new Sessions(app.store);
   app.decorateRequest('valomnia', null);
 
   // One context holds the form parsers and the error handler for every Valomnia path: the login

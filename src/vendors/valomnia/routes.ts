@@ -67,13 +67,13 @@ export function customerWriteRoutes(api: FastifyInstance): void {
   api.delete('/customers/:id', async (request, reply) => {
     const tenant = tenantOf(request);
     deleteCustomer(tenant.data, recordById(tenant.data, customers, paramOf(request, 'id')));
-    await request.server.store.write();
+    await request.server.store.write(tenant);
     return sendJson(reply, 200, JSON.stringify(DELETED_BODY));
   });
   api.delete('/customers/reference/:reference', async (request, reply) => {
     const tenant = tenantOf(request);
     deleteCustomer(tenant.data, recordByReference(tenant.data, customers, paramOf(request, 'reference')));
-    await request.server.store.write();
+    await request.server.store.write(tenant);
     return sendJson(reply, 200, JSON.stringify(DELETED_BODY));
   });
 }
@@ -102,7 +102,7 @@ async function writeCustomer(request: FastifyRequest, addressed: (data: Valomnia
   const customer = current
     ? updateCustomer(tenant.data, current, changes, image, now)
     : createCustomer(tenant.data, changes, image, now, request.server.store.maxRecordsPerTenant);
-  await request.server.store.write();
+  await request.server.store.write(tenant);
   return customer;
 }
 

@@ -17,11 +17,16 @@ interface Session {
   clock: ClockState;
 }
 
+/** Where a tenant's session ids are kept in its attachments (and so in a data directory). */
+const ATTACHMENT = 'valomniaSessions';
+
 /**
  * Valomnia's logins: session id → the tenant it belongs to. A session is not tenant data: a
  * tenant reset keeps it (a test suite resets between tests without logging in again), and it
  * ends with the tenant itself (delete), when idle for SESSION_IDLE_MS of the tenant's clock, or
- * on logout.
+ * on logout. Each tenant also lists its session ids in its attachments, so that with a data
+ * directory its sessions survive a restart (their idle time counting from the restart: the time
+ * of a session's last request is not written on every request).
  */
 export class Sessions {
   // Map order is use order: a lookup moves a session to the end, so the first is the stalest.
@@ -38,11 +43,31 @@ export class Sessions {
   begin(tenant: Tenant<ValomniaData>): string {
     const id = randomBytes(16).toString('hex').toUpperCase();
     this.#sessions.set(id, { tenant, lastSeenMs: clockNow(tenant.clock), clock: tenant.clock });
+    this.#record(tenant, id, true);
     if (this.#sessions.size > this.#max) {
       const stalest = this.#sessions.keys().next().value;
-      if (stalest !== undefined) this.#sessions.delete(stalest);
+      if (stalest !== undefined) this.end(stalest);
     }
     return id;
+  }
+
+  /** Takes up the sessions a tenant loaded from a data directory lists. */
+  adopt(tenant: Tenant<ValomniaData>): void {
+    const ids = tenant.attachments?.[ATTACHMENT];
+    if (!Array.isArray(ids)) return;
+    for (const id of ids) {
+      if (typeof id === 'string')
+        this.#sessions.set(id, { tenant, lastSeenMs: clockNow(tenant.clock), clock: tenant.clock });
+    }
+  }
+
+  // Lists or unlists a session id in its tenant's attachments, for the data directory.
+  #record(tenant: Tenant<ValomniaData>, id: string, live: boolean): void {
+    const listed = tenant.attachments?.[ATTACHMENT];
+    const ids = Array.isArray(listed) ? (listed as string[]).filter((other) => other !== id) : [];
+    if (live) ids.push(id);
+    tenant.attachments = { ...tenant.attachments, [ATTACHMENT]: ids };
+    void this.#store.write(tenant);
   }
 
   /**
@@ -60,6 +85,7 @@ export class Sessions {
     const idle = session.clock === tenant.clock ? now - session.lastSeenMs : 0;
     if (current !== tenant || idle > SESSION_IDLE_MS) {
       this.#sessions.delete(id);
+      if (current === tenant) this.#record(tenant, id, false);
       return null;
     }
     session.lastSeenMs = now;
@@ -71,7 +97,10 @@ export class Sessions {
 
   /** Ends a session; nothing happens for an id that names none. */
   end(id: string): void {
+    const session = this.#sessions.get(id);
+    if (!session) return;
     this.#sessions.delete(id);
+    this.#record(session.tenant, id, false);
   }
 }
 
