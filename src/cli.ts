@@ -4,7 +4,7 @@ import { ConfigError, listenProblem, packageVersion, readConfig, usage } from '.
 import { summaryLine } from './core/control-plane.js';
 import type { VendorName } from './core/store.js';
 import { prewarmTemplates } from './seed-prewarm.js';
-import { ImportError, npmParentPid, type RunningServer, seedSpecOf, startServer, stopOnSignals } from './server.js';
+import { npmParentPid, type RunningServer, StartError, seedSpecOf, startServer, stopOnSignals } from './server.js';
 import { removeUrlFile, writeUrlFile } from './url-file.js';
 
 /** `pos-sandbox [options]`: reads flags and environment, starts the server, prints its URL. */
@@ -41,7 +41,7 @@ async function main(argv: string[]): Promise<void> {
     server = await startServer(config, { prewarmed });
   } catch (error) {
     // A busy port or a host that is not this machine's is the user's to fix: one line, no stack.
-    const problem = error instanceof ImportError ? error.message : listenProblem(error, config);
+    const problem = error instanceof StartError ? error.message : listenProblem(error, config);
     if (problem === undefined) throw error;
     process.stderr.write(`pos-sandbox: ${problem}\n`);
     // The seed worker would keep the process alive.

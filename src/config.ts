@@ -26,6 +26,8 @@ export interface SandboxConfig {
   imports: string[];
   /** Print one line per tenant of what it received when the process stops. */
   summary: boolean;
+  /** Where tenants, snapshots and secrets are kept between runs; '' keeps them in memory only. */
+  dataDir: string;
 }
 
 /** A bad flag or environment value; the message lists every problem found. */
@@ -82,6 +84,12 @@ export const SETTINGS = {
     default: '',
     help: `tenant documents to load at start (repeat the flag; the variable separates them with "${delimiter}")`,
     multiple: true,
+  },
+  dataDir: {
+    flag: 'data-dir',
+    env: 'POS_SANDBOX_DATA_DIR',
+    default: '',
+    help: 'keep tenants, snapshots and sessions in this directory across restarts',
   },
   summary: {
     flag: 'summary',
@@ -174,6 +182,7 @@ export function readConfig(argv: readonly string[], env: Readonly<Record<string,
     journal: integer(SETTINGS.journal, 0, 100_000),
     imports: list(SETTINGS.imports),
     summary: toggle(SETTINGS.summary),
+    dataDir: raw(SETTINGS.dataDir).trim(),
   };
   if (problems.length > 0) throw new ConfigError(problems.join('\n'));
   return config;

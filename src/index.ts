@@ -58,6 +58,8 @@ export interface SandboxOptions {
   journal: number;
   /** Tenant documents (GET …/export's files) loaded before the sandbox answers. */
   imports: string[];
+  /** A directory tenants, snapshots and sessions are kept in across restarts ('' or none: memory). */
+  dataDir: string;
 }
 
 /**
@@ -84,6 +86,7 @@ const OPTION_NAMES = [
   'strict',
   'journal',
   'imports',
+  'dataDir',
 ] as const satisfies readonly (keyof SandboxConfig & keyof SandboxOptions)[];
 
 // The options as the CLI would read them from flags, so they get the CLI's defaults and checks

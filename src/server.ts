@@ -2,7 +2,9 @@ import { readFile } from 'node:fs/promises';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from './app.js';
 import type { SandboxConfig } from './config.js';
-import { createMemoryDb, type SeedSpec, TenantStore } from './core/store.js';
+import { DataDirectory } from './core/data-directory.js';
+import { createMemoryDb, type SeedSpec, type TenantPersistence, type TenantState, TenantStore } from './core/store.js';
+import { readTenantDocument, storedExtras } from './core/tenant-document.js';
 import { AdminError } from './plugins/admin.js';
 import { importDocument } from './plugins/admin-snapshots.js';
 import type { PrewarmedTemplates } from './seed-prewarm.js';
@@ -28,11 +30,16 @@ export function seedSpecOf(config: SandboxConfig): SeedSpec {
  * The store a config describes: in memory, every new tenant seeded as configured, from the
  * templates a seed worker is already building when there are any.
  */
-export function createStore(config: SandboxConfig, prewarmed?: PrewarmedTemplates): TenantStore {
+export function createStore(
+  config: SandboxConfig,
+  prewarmed?: PrewarmedTemplates,
+  persistence?: TenantPersistence,
+): TenantStore {
   const store = new TenantStore(createMemoryDb(), {
     seed: seedSpecOf(config),
     maxTenants: MAX_TENANTS,
     strict: config.strict,
+    ...(persistence ? { persistence } : {}),
   });
   if (prewarmed) for (const [vendor, data] of prewarmed.templates) store.provideTemplate(vendor, prewarmed.spec, data);
   return store;
@@ -45,8 +52,19 @@ export interface StartOptions {
 
 /** Builds the app for a config and listens on its host and port. */
 export async function startServer(config: SandboxConfig, options: StartOptions = {}): Promise<RunningServer> {
-  const app = buildApp({
-    store: createStore(config, options.prewarmed),
+  let app: FastifyInstance | undefined;
+  let directory: DataDirectory | undefined;
+  if (config.dataDir !== '') {
+    try {
+      directory = new DataDirectory(config.dataDir, (error) =>
+        app?.log.error({ err: error }, 'data directory write failed'),
+      );
+    } catch (error) {
+      throw new StartError(`cannot use the data directory ${config.dataDir}: ${describe(error)}`);
+    }
+  }
+  app = buildApp({
+    store: createStore(config, options.prewarmed, directory),
     logger: { level: config.logLevel },
     journal: { journalSize: config.journal },
   });
@@ -57,6 +75,7 @@ export async function startServer(config: SandboxConfig, options: StartOptions =
     if (stopping) reply.header('connection', 'close');
   });
   try {
+    if (directory) await loadDataDirectory(app, directory);
     await importTenants(app, config.imports);
   } catch (error) {
     await app.close();
@@ -70,13 +89,66 @@ export async function startServer(config: SandboxConfig, options: StartOptions =
       stopping = true;
       await options.prewarmed?.cancel();
       await app.close();
+      // What the last window gathered is written before the process goes.
+      await directory?.flush();
     },
   };
 }
 
-/** A tenant document given at start that cannot be loaded: the start fails with its message. */
-export class ImportError extends Error {
-  readonly code = 'IMPORT';
+/** A file given at start (an import, the data directory) that cannot be loaded: the start fails with its message. */
+export class StartError extends Error {
+  readonly code = 'START';
+}
+
+// A system error by its code (ENOENT), anything else by its message.
+function describe(error: unknown): string {
+  const { errno, code } = error as NodeJS.ErrnoException;
+  return errno !== undefined && code ? code : (error as Error).message;
+}
+
+// The tenants and snapshots a data directory kept, put back before the server answers anything.
+async function loadDataDirectory(app: FastifyInstance, directory: DataDirectory): Promise<void> {
+  await app.ready();
+  const read = async (file: string, document: unknown): Promise<TenantState> => {
+    let state: TenantState;
+    try {
+      state = readTenantDocument(document);
+    } catch (error) {
+      throw new StartError(`cannot load ${file}: ${describe(error)}`);
+    }
+    if (!app.store.vendors().includes(state.vendor))
+      throw new StartError(`cannot load ${file}: no vendor ${state.vendor}`);
+    const problem = await app.store.dataProblem(state.vendor, state.seed, state.data);
+    if (problem !== null) throw new StartError(`cannot load ${file}: ${problem}`);
+    return state;
+  };
+  let files: Awaited<ReturnType<DataDirectory['tenantFiles']>>;
+  let snapshots: typeof files;
+  try {
+    files = await directory.tenantFiles();
+    snapshots = await directory.snapshotFiles();
+  } catch (error) {
+    throw new StartError(`cannot read the data directory ${directory.root}: ${describe(error)}`);
+  }
+  for (const { file, document } of files) {
+    const state = await read(file, document);
+    const { id, attachments } = storedExtras(document);
+    app.store.load(state, id, attachments);
+  }
+  for (const { file, document } of snapshots) {
+    const { name, createdAt, scope, tenants } = (document ?? {}) as Record<string, unknown>;
+    if (
+      typeof name !== 'string' ||
+      typeof createdAt !== 'string' ||
+      (scope !== 'all' && scope !== 'some') ||
+      !Array.isArray(tenants)
+    ) {
+      throw new StartError(`cannot load ${file}: not a snapshot`);
+    }
+    const states: TenantState[] = [];
+    for (const tenant of tenants) states.push(await read(file, tenant));
+    app.snapshots.adopt({ name, createdAt, scope, tenants: states });
+  }
 }
 
 // The tenant documents named at start, loaded before the server answers anything.
@@ -89,12 +161,12 @@ async function importTenants(app: FastifyInstance, files: readonly string[]): Pr
       parsed = JSON.parse(await readFile(file, 'utf8'));
     } catch (error) {
       const reason = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
-      throw new ImportError(`cannot import ${file}: ${reason}`);
+      throw new StartError(`cannot import ${file}: ${reason}`);
     }
     try {
       await importDocument(app.store, parsed);
     } catch (error) {
-      if (error instanceof AdminError) throw new ImportError(`cannot import ${file}: ${error.message}`);
+      if (error instanceof AdminError) throw new StartError(`cannot import ${file}: ${error.message}`);
       throw error;
     }
   }

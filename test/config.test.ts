@@ -16,6 +16,7 @@ describe('readConfig', () => {
       journal: 1000,
       imports: [],
       summary: false,
+      dataDir: '',
     });
   });
 

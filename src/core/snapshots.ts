@@ -1,4 +1,5 @@
 import { TenantLimitError, type TenantState, type TenantStore } from './store.js';
+import { persistedTenantText } from './tenant-document.js';
 
 /** A snapshot's name: what a file of it may be called later, too. */
 export const SNAPSHOT_NAME = /^[A-Za-z0-9._-]{1,100}$/;
@@ -32,7 +33,7 @@ export class SnapshotShelf {
    * Saves the named tenants (every tenant when `tenants` is undefined) under `name`, replacing a
    * snapshot of that name. Throws UnknownSnapshotTenantError, saving nothing, when one is missing.
    */
-  save(name: string, tenants?: readonly { vendor: string; credential: string }[]): Snapshot {
+  async save(name: string, tenants?: readonly { vendor: string; credential: string }[]): Promise<Snapshot> {
     const chosen = tenants ?? this.#store.list().map(({ vendor, credential }) => ({ vendor, credential }));
     const states: TenantState[] = [];
     for (const { vendor, credential } of chosen) {
@@ -48,10 +49,17 @@ export class SnapshotShelf {
       scope: tenants === undefined ? 'all' : 'some',
       tenants: states,
     };
+    // Kept in the data directory first, when there is one: a snapshot the answer reports is on disk.
+    await this.#store.persistence?.writeSnapshot(name, snapshotText(snapshot));
     // Re-saving a name moves it to the end, as the newest.
     this.#snapshots.delete(name);
     this.#snapshots.set(name, snapshot);
     return snapshot;
+  }
+
+  /** Puts back a snapshot read from a data directory at start. */
+  adopt(snapshot: Snapshot): void {
+    this.#snapshots.set(snapshot.name, snapshot);
   }
 
   /** A snapshot by name. */
@@ -65,7 +73,9 @@ export class SnapshotShelf {
   }
 
   /** Drops a snapshot; false when there is none of that name. */
-  delete(name: string): boolean {
+  async delete(name: string): Promise<boolean> {
+    if (!this.#snapshots.has(name)) return false;
+    await this.#store.persistence?.removeSnapshot(name);
     return this.#snapshots.delete(name);
   }
 
@@ -97,6 +107,13 @@ export class SnapshotShelf {
     }
     for (const state of snapshot.tenants) await this.#store.restoreState(state);
   }
+}
+
+/** A snapshot as a data directory keeps it: its description and each tenant's document. */
+export function snapshotText(snapshot: Snapshot): string {
+  const tenants = snapshot.tenants.map((state) => persistedTenantText(state).trimEnd());
+  const head = JSON.stringify({ name: snapshot.name, createdAt: snapshot.createdAt, scope: snapshot.scope });
+  return `${head.slice(0, -1)},"tenants":[${tenants.join(',')}]}\n`;
 }
 
 /** A snapshot as the control API shows it. */

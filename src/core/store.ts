@@ -148,6 +148,12 @@ export interface TenantStoreOptions {
 
 /** What keeps tenants between runs: told of every change, it writes them out in its own time. */
 export interface TenantPersistence {
+  /** A secret of the process that outlives it (the key tokens are signed with). */
+  secret(name: string): Buffer;
+  /** Keeps a snapshot's text under its name, replacing one of that name. */
+  writeSnapshot(name: string, text: string): Promise<void>;
+  /** Forgets a kept snapshot. */
+  removeSnapshot(name: string): Promise<void>;
   /** The tenant changed (its data, clock, attachments): write it out. */
   changed(tenant: Tenant): void;
   /** The tenant is gone: remove what was written of it. */
@@ -169,6 +175,7 @@ export class TenantStore {
   readonly #templates = new Map<string, Promise<unknown>>();
   // Concurrent first requests of one credential must share a single creation.
   readonly #opening = new Map<string, Promise<Tenant>>();
+  readonly #secrets = new Map<string, Buffer>();
 
   constructor(db: Low<StoreData>, options: TenantStoreOptions) {
     this.#db = db;
@@ -234,6 +241,26 @@ export class TenantStore {
   /** The seed spec a tenant gets when nothing else is asked for. */
   get defaultSeed(): SeedSpec {
     return { ...this.#options.seed };
+  }
+
+  /** What keeps the tenants between runs, when anything does. */
+  get persistence(): TenantPersistence | undefined {
+    return this.#options.persistence;
+  }
+
+  /**
+   * A secret of the process (the key MYPOS tokens are signed with): the data directory's, which
+   * outlives the process, or one made for this process.
+   */
+  secret(name: string): Buffer {
+    const kept = this.#options.persistence?.secret(name);
+    if (kept) return kept;
+    let made = this.#secrets.get(name);
+    if (!made) {
+      made = randomBytes(32);
+      this.#secrets.set(name, made);
+    }
+    return made;
   }
 
   /** Tenants the store keeps at once. */
@@ -373,10 +400,10 @@ export class TenantStore {
    * Puts a tenant read from a data directory in place as it was, with its id and attachments,
    * and lets its vendor pick them up. The data has been checked (dataProblem).
    */
-  load(state: TenantState, id: string, attachments: Record<string, unknown> | undefined): Tenant {
+  load(state: TenantState, id: string | undefined, attachments: Record<string, unknown> | undefined): Tenant {
     const key = tenantKey(state.vendor, state.credential);
     const tenant: Tenant = {
-      id,
+      id: id ?? tenantId(),
       vendor: state.vendor,
       credential: state.credential,
       seed: { ...state.seed },

@@ -1,5 +1,5 @@
 import { assertClockTime, ClockRangeError, type ClockSpec, type ClockState } from './clock.js';
-import { DATASETS, type Dataset, type SeedSpec, type TenantState } from './store.js';
+import { DATASETS, type Dataset, type SeedSpec, type Tenant, type TenantState } from './store.js';
 
 /** What a tenant document says it is, so a file of something else is refused at once. */
 export const TENANT_DOCUMENT_FORMAT = 'pos-sandbox/tenant';
@@ -32,6 +32,59 @@ export function tenantDocument(state: TenantState): string {
   return `${JSON.stringify(document, encodeBytes, 2)}\n`;
 }
 
+// Each record's JSON, made once: records are never edited in place (a change stores a new
+// object), so a data directory rewriting a tenant re-encodes only what changed since.
+const recordJson = new WeakMap<object, string>();
+
+function cachedJson(value: unknown): string {
+  if (value === null || typeof value !== 'object') return JSON.stringify(value, encodeBytes) ?? 'null';
+  let json = recordJson.get(value);
+  if (json === undefined) {
+    json = JSON.stringify(value, encodeBytes);
+    recordJson.set(value, json);
+  }
+  return json;
+}
+
+/**
+ * A tenant as its data-directory file holds it: the tenant document (compact) with the tenant's
+ * id and attachments, which an export leaves out. `readTenantDocument` reads it too.
+ */
+export function persistedTenantText(tenant: TenantState & Partial<Pick<Tenant, 'id' | 'attachments'>>): string {
+  const head = {
+    format: TENANT_DOCUMENT_FORMAT,
+    version: TENANT_DOCUMENT_VERSION,
+    vendor: tenant.vendor,
+    credential: tenant.credential,
+    ...(tenant.id ? { id: tenant.id } : {}),
+    seed: tenant.seed,
+    createdAt: tenant.createdAt,
+    clock: tenant.clock,
+    ...(tenant.clockSpec ? { clockSpec: tenant.clockSpec } : {}),
+    ...(tenant.attachments ? { attachments: tenant.attachments } : {}),
+  };
+  const fields = Object.entries(tenant.data as Record<string, unknown>).map(([key, value]) => {
+    const json = Array.isArray(value) ? `[${value.map(cachedJson).join(',')}]` : JSON.stringify(value, encodeBytes);
+    return `${JSON.stringify(key)}:${json}`;
+  });
+  const text = JSON.stringify(head);
+  return `${text.slice(0, -1)},"data":{${fields.join(',')}}}\n`;
+}
+
+/** What a data-directory file holds beside the tenant document: the tenant's id and attachments. */
+export function storedExtras(value: unknown): {
+  id: string | undefined;
+  attachments: Record<string, unknown> | undefined;
+} {
+  const document = object(value, 'the document');
+  const id = typeof document.id === 'string' ? document.id : undefined;
+  const attachments =
+    document.attachments !== null && typeof document.attachments === 'object' && !Array.isArray(document.attachments)
+      ? (document.attachments as Record<string, unknown>)
+      : undefined;
+  return { id, attachments };
+}
+
 // JSON.stringify hands a Buffer's toJSON() form ({type: 'Buffer', data: [...]}) to the replacer.
 function encodeBytes(this: unknown, key: string, value: unknown): unknown {
   const raw = (this as Record<string, unknown>)[key];
@@ -50,7 +103,20 @@ export function readTenantDocument(value: unknown): TenantState {
       `not a tenant document: "format" must be "${TENANT_DOCUMENT_FORMAT}" and "version" ${TENANT_DOCUMENT_VERSION}`,
     );
   }
-  const known = ['format', 'version', 'vendor', 'credential', 'seed', 'createdAt', 'clock', 'clockSpec', 'data'];
+  // `id` and `attachments` are a data directory's (an import leaves them to the tenant it loads into).
+  const known = [
+    'format',
+    'version',
+    'vendor',
+    'credential',
+    'id',
+    'attachments',
+    'seed',
+    'createdAt',
+    'clock',
+    'clockSpec',
+    'data',
+  ];
   const unknown = Object.keys(document).filter((key) => !known.includes(key));
   if (unknown.length > 0) throw new TenantDocumentError(`unknown field ${unknown.join(', ')}`);
   if (typeof document.vendor !== 'string') throw new TenantDocumentError('"vendor" must be a string');

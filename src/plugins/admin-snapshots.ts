@@ -4,13 +4,6 @@ import type { Tenant, TenantState, TenantStore } from '../core/store.js';
 import { readTenantDocument, TenantDocumentError, tenantDocument } from '../core/tenant-document.js';
 import { AdminError, describeTenant, type TenantParams, tenantOf } from './admin.js';
 
-declare module 'fastify' {
-  interface FastifyInstance {
-    /** The named snapshots of the tenants. */
-    snapshots: SnapshotShelf;
-  }
-}
-
 /** The snapshot routes that take no body: list, restore, delete. */
 export function snapshotReadRoutes(app: FastifyInstance): void {
   app.get('/snapshots', async () => ({ snapshots: app.snapshots.list().map(describeSnapshot) }));
@@ -23,7 +16,7 @@ export function snapshotReadRoutes(app: FastifyInstance): void {
   });
 
   app.delete<{ Params: { name: string } }>('/snapshots/:name', async (request, reply) => {
-    if (!app.snapshots.delete(request.params.name)) {
+    if (!(await app.snapshots.delete(request.params.name))) {
       throw new AdminError(404, 'not_found', `no snapshot "${request.params.name}"`);
     }
     return reply.code(204).send();
@@ -35,7 +28,7 @@ export function snapshotWriteRoutes(app: FastifyInstance): void {
   app.post<{ Body: unknown }>('/snapshots', async (request, reply) => {
     const { name, tenants } = snapshotOrder(app, request.body);
     try {
-      return reply.code(201).send(describeSnapshot(app.snapshots.save(name, tenants)));
+      return reply.code(201).send(describeSnapshot(await app.snapshots.save(name, tenants)));
     } catch (error) {
       if (error instanceof UnknownSnapshotTenantError) throw new AdminError(404, 'not_found', error.message);
       throw error;

@@ -14,7 +14,6 @@ import {
 } from '../core/clock.js';
 import { parseLenientDate } from '../core/dates.js';
 import { errorCode, sandboxEnvelope } from '../core/error-envelopes.js';
-import { SnapshotShelf } from '../core/snapshots.js';
 import {
   CredentialError,
   DATASETS,
@@ -54,7 +53,6 @@ export class AdminError extends Error {
  */
 export async function adminPlugin(app: FastifyInstance): Promise<void> {
   app.errorEnvelopes.register(app.prefix, sandboxEnvelope);
-  app.decorate('snapshots', new SnapshotShelf(app.store));
   app.setErrorHandler(handleControlError);
   app.setNotFoundHandler((request, reply) =>
     sendError(reply, 404, 'not_found', `no control route ${request.method} ${request.url}`),

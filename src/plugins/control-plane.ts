@@ -8,6 +8,7 @@ import type { ErrorAnswer } from '../core/error-envelopes.js';
 import type { Fault, FaultRuleState } from '../core/faults.js';
 import type { CapturedBody, JournalRecord } from '../core/journal.js';
 import { operationIndex } from '../core/operations.js';
+import { SnapshotShelf } from '../core/snapshots.js';
 import type { Tenant } from '../core/store.js';
 
 declare module 'fastify' {
@@ -23,6 +24,8 @@ declare module 'fastify' {
   interface FastifyInstance {
     /** Each tenant's request journal and fault rules. */
     controlPlane: ControlPlane;
+    /** The named snapshots of the tenants. */
+    snapshots: SnapshotShelf;
   }
 }
 
@@ -54,6 +57,7 @@ export const controlPlanePlugin = fp<ControlPlaneOptions>(
   async (app, options) => {
     const plane = new ControlPlane(options);
     app.decorate('controlPlane', plane);
+    app.decorate('snapshots', new SnapshotShelf(app.store));
     app.decorateRequest('tenant', null);
     app.decorateRequest('traffic', null);
 

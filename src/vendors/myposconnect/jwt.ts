@@ -21,7 +21,7 @@ const HEADER = base64url(JSON.stringify({ alg: 'HS256', typ: 'JWT' }));
 export class TokenSigner {
   readonly #secret: Buffer;
 
-  /** A signer with a secret of its own (a process's: tokens do not survive a restart). */
+  /** A signer with the given secret (the store's: kept in a data directory, tokens survive a restart). */
   constructor(secret: Buffer = randomBytes(32)) {
     this.#secret = secret;
   }

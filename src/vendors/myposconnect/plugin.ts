@@ -40,7 +40,8 @@ export async function myposPlugin(app: FastifyInstance, options: MyposPluginOpti
     dataProblem: (data) => sequenceProblem(data.customers, data.next.customerCode, 'next.customerCode'),
   });
   app.errorEnvelopes.register(app.prefix, myposEnvelope);
-  const signer = options.signer ?? new TokenSigner();
+  // The store's secret outlives the process when it keeps a data directory: tokens survive a restart.
+  const signer = options.signer ?? new TokenSigner(app.store.secret('myposconnect-token-key'));
   app.decorateRequest('mypos', null);
   app.setErrorHandler(handleError);
   app.setNotFoundHandler((request, reply) =>

@@ -1,0 +1,187 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { readFile, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { DataFile, TextFile } from 'lowdb/node';
+import type { Tenant, TenantPersistence } from './store.js';
+import { persistedTenantText } from './tenant-document.js';
+
+/**
+ * How long a change waits before it is written: every change to a tenant within the window is
+ * written once, at its end. A `kill -9` loses at most the changes of the last window (and of a
+ * write in progress), never a file: each is written beside itself and renamed over.
+ */
+export const WRITE_WINDOW_MS = 100;
+
+/** A tenant file read back: its text parsed, not yet checked. */
+export interface StoredTenant {
+  file: string;
+  document: unknown;
+}
+
+/**
+ * A data directory (`--data-dir`): each tenant in a file of its own under `tenants/<vendor>/`,
+ * written through lowdb's file adapter (steno: a temporary file renamed over the old one), the
+ * snapshots under `snapshots/`, and the process secrets (the key MYPOS tokens are signed with)
+ * in `secrets.json`. Changes are gathered and written once per WRITE_WINDOW_MS, only for the
+ * tenants that changed, so a stream of writes costs a file per window, not one per request.
+ */
+export class DataDirectory implements TenantPersistence {
+  readonly #root: string;
+  readonly #secrets: Record<string, string>;
+  readonly #files = new Map<string, DataFile<Tenant>>();
+  readonly #snapshots = new Map<string, TextFile>();
+  // Tenant file → the tenant to write, or null to remove the file.
+  #pending = new Map<string, Tenant | null>();
+  #timer: NodeJS.Timeout | null = null;
+  #flushing: Promise<void> = Promise.resolve();
+  readonly #onError: (error: unknown) => void;
+
+  /** Opens (or makes) the directory and reads its secrets; throws when it cannot be used. */
+  constructor(root: string, onError: (error: unknown) => void = () => {}) {
+    this.#root = root;
+    this.#onError = onError;
+    mkdirSync(join(root, 'tenants'), { recursive: true });
+    mkdirSync(join(root, 'snapshots'), { recursive: true });
+    const secrets = join(root, 'secrets.json');
+    try {
+      this.#secrets = JSON.parse(readFileSync(secrets, 'utf8')) as Record<string, string>;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+      this.#secrets = {};
+    }
+  }
+
+  /** The directory. */
+  get root(): string {
+    return this.#root;
+  }
+
+  /** A secret of the process that outlives it: made on first use, then read from the directory. */
+  secret(name: string): Buffer {
+    let value = this.#secrets[name];
+    if (value === undefined) {
+      value = randomBytes(32).toString('base64');
+      this.#secrets[name] = value;
+      const file = join(this.#root, 'secrets.json');
+      writeFileSync(`${file}.tmp`, `${JSON.stringify(this.#secrets, null, 2)}\n`, { mode: 0o600 });
+      renameSync(`${file}.tmp`, file);
+    }
+    return Buffer.from(value, 'base64');
+  }
+
+  /** Every tenant file, read and parsed (not checked); a file that is no JSON is an error. */
+  async tenantFiles(): Promise<StoredTenant[]> {
+    const found: StoredTenant[] = [];
+    const tenants = join(this.#root, 'tenants');
+    for (const vendor of readdirSync(tenants).sort()) {
+      for (const name of readdirSync(join(tenants, vendor)).sort()) {
+        // Temporary files of a write that never finished are skipped: the file before it stands.
+        if (!name.endsWith('.json') || name.startsWith('.')) continue;
+        const file = join(tenants, vendor, name);
+        const text = await readFile(file, 'utf8');
+        try {
+          found.push({ file, document: JSON.parse(text) });
+        } catch (error) {
+          throw new Error(`${file} is not JSON: ${(error as Error).message}`);
+        }
+      }
+    }
+    return found;
+  }
+
+  /** The tenant changed: written at the end of the window. */
+  changed(tenant: Tenant): void {
+    this.#pending.set(this.#fileOf(tenant.vendor, tenant.credential), tenant);
+    this.#schedule();
+  }
+
+  /** The tenant is gone: its file is removed at the end of the window. */
+  removed(vendor: string, credential: string): void {
+    this.#pending.set(this.#fileOf(vendor, credential), null);
+    this.#schedule();
+  }
+
+  /** Writes what is pending now; resolves once every write so far is on disk. */
+  flush(): Promise<void> {
+    if (this.#timer) {
+      clearTimeout(this.#timer);
+      this.#timer = null;
+    }
+    const pending = this.#pending;
+    this.#pending = new Map();
+    // Flushes run one after another, so a file's writes land in order.
+    this.#flushing = this.#flushing.then(() => this.#write(pending));
+    return this.#flushing;
+  }
+
+  /** Keeps a snapshot's text as `snapshots/<name>.json` (the name is letters, digits, `.`, `_`, `-`). */
+  async writeSnapshot(name: string, text: string): Promise<void> {
+    const file = join(this.#root, 'snapshots', `${name}.json`);
+    let adapter = this.#snapshots.get(file);
+    if (!adapter) {
+      adapter = new TextFile(file);
+      this.#snapshots.set(file, adapter);
+    }
+    await adapter.write(text);
+  }
+
+  /** Forgets a kept snapshot. */
+  async removeSnapshot(name: string): Promise<void> {
+    const file = join(this.#root, 'snapshots', `${name}.json`);
+    this.#snapshots.delete(file);
+    await rm(file, { force: true });
+  }
+
+  /** The kept snapshots, parsed (not checked), oldest first. */
+  async snapshotFiles(): Promise<StoredTenant[]> {
+    const folder = join(this.#root, 'snapshots');
+    const found: { file: string; document: unknown; at: number }[] = [];
+    for (const name of readdirSync(folder)) {
+      if (!name.endsWith('.json') || name.startsWith('.')) continue;
+      const file = join(folder, name);
+      try {
+        found.push({ file, document: JSON.parse(await readFile(file, 'utf8')), at: statSync(file).mtimeMs });
+      } catch (error) {
+        throw new Error(`${file} is not JSON: ${(error as Error).message}`);
+      }
+    }
+    return found.sort((a, b) => a.at - b.at).map(({ file, document }) => ({ file, document }));
+  }
+
+  #schedule(): void {
+    if (this.#timer) return;
+    this.#timer = setTimeout(() => {
+      this.#timer = null;
+      this.flush().catch(this.#onError);
+    }, WRITE_WINDOW_MS);
+    // A pending write never keeps the process alive: stopping flushes it (see close in server.ts).
+    this.#timer.unref();
+  }
+
+  async #write(pending: Map<string, Tenant | null>): Promise<void> {
+    const writes: Promise<void>[] = [];
+    for (const [file, tenant] of pending) {
+      if (tenant === null) {
+        this.#files.delete(file);
+        writes.push(rm(file, { force: true }));
+        continue;
+      }
+      let adapter = this.#files.get(file);
+      if (!adapter) {
+        mkdirSync(join(this.#root, 'tenants', tenant.vendor), { recursive: true });
+        adapter = new DataFile<Tenant>(file, { parse: JSON.parse, stringify: persistedTenantText });
+        this.#files.set(file, adapter);
+      }
+      writes.push(adapter.write(tenant));
+    }
+    const results = await Promise.allSettled(writes);
+    for (const result of results) if (result.status === 'rejected') this.#onError(result.reason);
+  }
+
+  // A credential may hold any character: the file is named by its hash, and holds it.
+  #fileOf(vendor: string, credential: string): string {
+    const name = createHash('sha256').update(credential).digest('hex').slice(0, 40);
+    return join(this.#root, 'tenants', vendor, `${name}.json`);
+  }
+}
