@@ -125,3 +125,104 @@ export async function benchRestore({ args, root, log }) {
     await stopProcess(server.child);
   }
 }
+
+export const PERSISTENCE_TARGETS = { dataDirRatio: 0.8 };
+
+const CREATE_ENDPOINT = {
+  key: 'create',
+  label: 'Imonggo POST /api/customers.xml',
+  method: 'POST',
+  path: '/api/customers.xml',
+  headers: { authorization: basicAuth('bench-persist'), 'content-type': 'application/xml' },
+  body: '<customer><first_name>Bench</first_name><last_name>Mark</last_name></customer>',
+};
+
+/**
+ * Creates per second in memory and with --data-dir (a fresh directory each run), runs
+ * interleaved memory/disk/memory/disk; target: with the directory >= 80 % of in memory. Each run's
+ * tenant grows by every create, so the directory writes a growing file every window.
+ */
+export async function benchDataDir({ args, root, log, measure, tempDir }) {
+  const { mkdtemp, readdir, stat } = await import('node:fs/promises');
+  const { join } = await import('node:path');
+  const runs = { memory: [], disk: [] };
+  let written = null;
+  for (const mode of ['memory', 'disk', 'memory', 'disk']) {
+    const dir = mode === 'disk' ? await mkdtemp(join(tempDir, 'data-dir-')) : null;
+    const server = await startNodeServer(dir ? [...args, '--data-dir', dir] : args, { cwd: root });
+    try {
+      await waitFor200(`${server.url}/__admin/health`);
+      runs[mode].push(await measure(server, CREATE_ENDPOINT, `creates ${mode}`));
+    } finally {
+      await stopProcess(server.child);
+    }
+    if (dir) {
+      const folder = join(dir, 'tenants', 'imonggo');
+      const [file] = await readdir(folder);
+      written = { bytes: (await stat(join(folder, file))).size };
+      log(`data dir: the tenant's file holds ${(written.bytes / 2 ** 20).toFixed(1)} MiB after the run`);
+    }
+  }
+  const memory = median(runs.memory.map((r) => r.rps));
+  const disk = median(runs.disk.map((r) => r.rps));
+  return {
+    memoryRps: memory,
+    diskRps: disk,
+    ratio: disk / memory,
+    memoryUsPerReq: median(runs.memory.map((r) => r.serverUsPerReq)),
+    diskUsPerReq: median(runs.disk.map((r) => r.serverUsPerReq)),
+    fileBytes: written?.bytes ?? 0,
+  };
+}
+
+/**
+ * Cold start (spawn to the first 200 of /__admin/health) with --import of 10 tenant documents
+ * (demo tenants of the three vendors, exported from a running sandbox), against the same start
+ * without them; runs interleaved, medians. A figure, no target.
+ */
+export async function benchImportColdStart({ args, root, log, tempDir, runs = 5 }) {
+  const { writeFile } = await import('node:fs/promises');
+  const { join } = await import('node:path');
+  const source = await startNodeServer(args, { cwd: root });
+  const files = [];
+  try {
+    await waitFor200(`${source.url}/__admin/health`);
+    const vendors = ['imonggo', 'valomnia', 'myposconnect'];
+    for (let i = 0; i < 10; i++) {
+      const vendor = vendors[i % 3];
+      const credential = vendor === 'imonggo' ? `import-${i}` : `import-${i}@example.com`;
+      const doc = await request(`${source.url}/__admin/tenants/${vendor}/${encodeURIComponent(credential)}/export`);
+      if (doc.status !== 200) throw new Error(`export ${vendor} ${credential}: ${doc.status}`);
+      const file = join(tempDir, `tenant-${i}.json`);
+      await writeFile(file, doc.body);
+      files.push(file);
+    }
+  } finally {
+    await stopProcess(source.child);
+  }
+  const importArgs = [...args, ...files.flatMap((file) => ['--import', file])];
+  const startOnce = async (list) => {
+    const server = await startNodeServer(list, { cwd: root });
+    try {
+      return (await waitFor200(`${server.url}/__admin/health`)) - server.startedAt;
+    } finally {
+      await stopProcess(server.child);
+    }
+  };
+  await startOnce(importArgs);
+  const plain = [];
+  const imported = [];
+  for (let run = 0; run < runs; run++) {
+    plain.push(await startOnce(args));
+    imported.push(await startOnce(importArgs));
+  }
+  log(
+    `cold start: plain [${plain.map((ms) => ms.toFixed(0)).join(', ')}] ms, with 10 imports [${imported.map((ms) => ms.toFixed(0)).join(', ')}] ms`,
+  );
+  return {
+    plainMs: median(plain),
+    importMs: median(imported),
+    ratio: median(imported) / median(plain),
+    runs: { plain, imported },
+  };
+}

@@ -1,7 +1,8 @@
 // pos-sandbox benchmark: throughput (Imonggo, Valomnia and MYPOS Connect endpoints) against a
 // bare-Fastify ceiling, cold start against a bare hello-world, and RSS with 10 seeded Imonggo
 // tenants, then 10 Imonggo + 10 Valomnia, then 10 of each of the three vendors; the control
-// plane's costs (list throughput with the request journal on vs off, restoring a snapshot).
+// plane's costs (list throughput with the request journal on vs off, restoring a snapshot,
+// creates with a data directory vs in memory, a cold start that imports 10 tenants).
 // `npm run bench` builds first, then runs this.
 // All traffic goes to 127.0.0.1. Exits 0 when everything ran (even if a target FAILs), 1 if
 // something broke (a server did not start, a request was refused, the watchdog fired...).
@@ -9,8 +10,8 @@
 // `node bench/run.mjs --json <file>` also writes every figure to <file>.
 // Knobs (environment, for quick trials only): BENCH_DURATION (s, default 10), BENCH_WARMUP
 // (s, default 3), BENCH_COLD_RUNS (default 5), BENCH_TIMEOUT (s, whole-run watchdog, default 900),
-// BENCH_ONLY (a comma list of the steps to run: throughput, cold, rss, scale, journal, restore;
-// default all).
+// BENCH_ONLY (a comma list of the steps to run: throughput, cold, rss, scale, journal, restore,
+// datadir, import; default all).
 import { execFileSync } from 'node:child_process';
 import { existsSync, rmSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -18,6 +19,14 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
+import {
+  benchDataDir,
+  benchImportColdStart,
+  benchJournal,
+  benchRestore,
+  CONTROL_TARGETS,
+  PERSISTENCE_TARGETS,
+} from './control-plane.mjs';
 import {
   basicAuth,
   cannon,
@@ -31,7 +40,6 @@ import {
   table,
   waitFor200,
 } from './lib.mjs';
-import { benchJournal, benchRestore, CONTROL_TARGETS } from './control-plane.mjs';
 import { myposEndpoints, myposRssRequests } from './mypos.mjs';
 import { benchScale, SCALE_SIZES, SCALE_TARGETS } from './scale.mjs';
 import { valomniaEndpoints, valomniaRssRequests } from './valomnia.mjs';
@@ -442,7 +450,7 @@ async function rssLoad(url, requests, who) {
 }
 
 /** Prints the tables and the targets; returns the targets as { target, measured, result } rows. */
-function report({ throughput, cold, rss, scale, journal, restore }) {
+function report({ throughput, cold, rss, scale, journal, restore, dataDir, importStart }) {
   const out = [];
   const pass = (ok) => (ok ? 'PASS' : 'FAIL');
   if (throughput) {
@@ -658,6 +666,22 @@ function report({ throughput, cold, rss, scale, journal, restore }) {
       pass(restore.medianMs < CONTROL_TARGETS.restoreMs),
     ]);
   } else rows.push([restoreLabel, 'not measured', 'ERROR']);
+  const dataDirLabel = `creates with --data-dir >= ${PERSISTENCE_TARGETS.dataDirRatio * 100}% of in memory (runs memory/disk/memory/disk, medians)`;
+  if (dataDir) {
+    rows.push([
+      dataDirLabel,
+      `${(100 * dataDir.ratio).toFixed(1)}% (${Math.round(dataDir.diskRps)} vs ${Math.round(dataDir.memoryRps)}/s; server CPU ${dataDir.diskUsPerReq.toFixed(0)} vs ${dataDir.memoryUsPerReq.toFixed(0)} us/req; file ${(dataDir.fileBytes / 2 ** 20).toFixed(1)} MiB)`,
+      pass(dataDir.ratio >= PERSISTENCE_TARGETS.dataDirRatio),
+    ]);
+  } else rows.push([dataDirLabel, 'not measured', 'ERROR']);
+  const importLabel = 'cold start with --import of 10 demo tenants (figure, no target)';
+  if (importStart) {
+    rows.push([
+      importLabel,
+      `${importStart.importMs.toFixed(0)} ms vs ${importStart.plainMs.toFixed(0)} ms without (${importStart.ratio.toFixed(2)}x)`,
+      'info',
+    ]);
+  } else rows.push([importLabel, 'not measured', 'ERROR']);
   out.push('', 'Targets', table(rows));
   if (problems.length) out.push('', 'Problems (exit code 1):', ...problems.map((p) => `  - ${p}`));
   process.stdout.write(`${out.join('\n')}\n`);
@@ -690,6 +714,12 @@ async function main() {
     found.scale = await step('scale', () => benchScale({ cli: CLI, root: ROOT, seconds: SCALE_SECONDS, log }));
     found.journal = await step('journal', () => benchJournal({ args: SANDBOX_ARGS, root: ROOT, log, measure }));
     found.restore = await step('restore', () => benchRestore({ args: SANDBOX_ARGS, root: ROOT, log }));
+    found.dataDir = await step('datadir', () =>
+      benchDataDir({ args: SANDBOX_ARGS, root: ROOT, log, measure, tempDir: dir }),
+    );
+    found.importStart = await step('import', () =>
+      benchImportColdStart({ args: SANDBOX_ARGS, root: ROOT, log, tempDir: dir }),
+    );
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
@@ -722,6 +752,8 @@ async function main() {
       scale: found.scale,
       journal: found.journal,
       restore: found.restore,
+      dataDir: found.dataDir,
+      importStart: found.importStart,
       targets,
       problems,
     };

@@ -12,7 +12,7 @@ export function dataShapeProblem(data: unknown, template: unknown): string | nul
 
 function kindOf(value: unknown): string {
   if (value === null) return 'null';
-  if (Buffer.isBuffer(value)) return 'bytes';
+  if (value instanceof Uint8Array) return 'bytes';
   if (Array.isArray(value)) return 'array';
   return typeof value;
 }

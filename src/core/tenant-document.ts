@@ -88,7 +88,10 @@ export function storedExtras(value: unknown): {
 // JSON.stringify hands a Buffer's toJSON() form ({type: 'Buffer', data: [...]}) to the replacer.
 function encodeBytes(this: unknown, key: string, value: unknown): unknown {
   const raw = (this as Record<string, unknown>)[key];
-  if (Buffer.isBuffer(raw)) return { [BYTES_KEY]: raw.toString('base64') };
+  // Buffers, and the plain Uint8Arrays images seeded in the seed worker arrive as.
+  if (raw instanceof Uint8Array) {
+    return { [BYTES_KEY]: Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength).toString('base64') };
+  }
   return value;
 }
 
