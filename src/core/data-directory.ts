@@ -1,9 +1,10 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
-import { readFile, rm } from 'node:fs/promises';
+import { appendFile, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { DataFile, TextFile } from 'lowdb/node';
+import { TextFile } from 'lowdb/node';
 import type { Tenant, TenantPersistence } from './store.js';
+import { applyChangeLog, changeLineText, changesSince, type WrittenTenant, writtenTenant } from './tenant-changes.js';
 import { persistedTenantText } from './tenant-document.js';
 
 /**
@@ -13,7 +14,15 @@ import { persistedTenantText } from './tenant-document.js';
  */
 export const WRITE_WINDOW_MS = 100;
 
-/** A tenant file read back: its text parsed, not yet checked. */
+/** A change log is folded into its base once it outgrows the base, or this, whichever is more. */
+const COMPACT_LOG_BYTES = 1024 * 1024;
+
+/** A tenant file's change log: beside it, `<name>.log`. */
+function logOf(file: string): string {
+  return file.replace(/\.json$/, '.log');
+}
+
+/** A tenant file read back: its text parsed (its change log applied), not yet checked. */
 export interface StoredTenant {
   file: string;
   document: unknown;
@@ -21,15 +30,20 @@ export interface StoredTenant {
 
 /**
  * A data directory (`--data-dir`): each tenant in a file of its own under `tenants/<vendor>/`,
- * written through lowdb's file adapter (steno: a temporary file renamed over the old one), the
+ * written through lowdb's file adapter (steno: a temporary file renamed over the old one) with a
+ * change log beside it (`<name>.log`, one line per window that changed the tenant), the
  * snapshots under `snapshots/`, and the process secrets (the key MYPOS tokens are signed with)
  * in `secrets.json`. Changes are gathered and written once per WRITE_WINDOW_MS, only for the
- * tenants that changed, so a stream of writes costs a file per window, not one per request.
+ * tenants that changed and only what changed (the records put and removed), so a stream of writes
+ * costs a line per window, whatever the tenant holds; the log is folded into the file once it
+ * outgrows it.
  */
 export class DataDirectory implements TenantPersistence {
   readonly #root: string;
   readonly #secrets: Record<string, string>;
-  readonly #files = new Map<string, DataFile<Tenant>>();
+  readonly #files = new Map<string, TextFile>();
+  // What was last written of each tenant file, and the size of its base and of its change log.
+  readonly #written = new Map<string, { tenant: WrittenTenant; baseBytes: number; logBytes: number }>();
   readonly #snapshots = new Map<string, TextFile>();
   // Tenant file → the tenant to write, or null to remove the file.
   #pending = new Map<string, Tenant | null>();
@@ -80,10 +94,22 @@ export class DataDirectory implements TenantPersistence {
         if (!name.endsWith('.json') || name.startsWith('.')) continue;
         const file = join(tenants, vendor, name);
         const text = await readFile(file, 'utf8');
+        let document: Record<string, unknown>;
         try {
-          found.push({ file, document: JSON.parse(text) });
+          document = JSON.parse(text) as Record<string, unknown>;
         } catch (error) {
           throw new Error(`${file} is not JSON: ${(error as Error).message}`);
+        }
+        let log = '';
+        try {
+          log = await readFile(logOf(file), 'utf8');
+        } catch (error) {
+          if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+        }
+        try {
+          found.push({ file, document: log === '' ? document : applyChangeLog(document, log) });
+        } catch (error) {
+          throw new Error(`${logOf(file)}: ${(error as Error).message}`);
         }
       }
     }
@@ -164,19 +190,49 @@ export class DataDirectory implements TenantPersistence {
     for (const [file, tenant] of pending) {
       if (tenant === null) {
         this.#files.delete(file);
-        writes.push(rm(file, { force: true }));
+        this.#written.delete(file);
+        writes.push(Promise.all([rm(file, { force: true }), rm(logOf(file), { force: true })]).then(() => undefined));
         continue;
       }
-      let adapter = this.#files.get(file);
-      if (!adapter) {
-        mkdirSync(join(this.#root, 'tenants', tenant.vendor), { recursive: true });
-        adapter = new DataFile<Tenant>(file, { parse: JSON.parse, stringify: persistedTenantText });
-        this.#files.set(file, adapter);
-      }
-      writes.push(adapter.write(tenant));
+      writes.push(this.#writeTenant(file, tenant));
     }
     const results = await Promise.allSettled(writes);
     for (const result of results) if (result.status === 'rejected') this.#onError(result.reason);
+  }
+
+  // A tenant's changes since its last write as one line of its change log; the whole tenant when
+  // the log has grown past the base (a compaction), the data was swapped (a reset) or this
+  // process has not written it yet. A line costs what changed, not what the tenant holds.
+  async #writeTenant(file: string, tenant: Tenant): Promise<void> {
+    const written = this.#written.get(file);
+    if (written && written.logBytes <= Math.max(written.baseBytes, COMPACT_LOG_BYTES)) {
+      const line = changesSince(written.tenant, tenant);
+      if (line === null) return;
+      if (line !== undefined) {
+        const text = changeLineText(line);
+        written.logBytes += text.length;
+        try {
+          await appendFile(logOf(file), text);
+        } catch (error) {
+          // What the baseline counts as written is not: the next write is a whole one.
+          this.#written.delete(file);
+          throw error;
+        }
+        return;
+      }
+    }
+    let adapter = this.#files.get(file);
+    if (!adapter) {
+      mkdirSync(join(this.#root, 'tenants', tenant.vendor), { recursive: true });
+      adapter = new TextFile(file);
+      this.#files.set(file, adapter);
+    }
+    const text = persistedTenantText(tenant);
+    this.#written.set(file, { tenant: writtenTenant(tenant), baseBytes: text.length, logBytes: 0 });
+    // The base first, then the log emptied: a kill between the two replays lines the base holds,
+    // which changes nothing (see ChangeLine).
+    await adapter.write(text);
+    await writeFile(logOf(file), '');
   }
 
   // A credential may hold any character: the file is named by its hash, and holds it.

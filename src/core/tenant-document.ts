@@ -51,7 +51,18 @@ function cachedJson(value: unknown): string {
  * id and attachments, which an export leaves out. `readTenantDocument` reads it too.
  */
 export function persistedTenantText(tenant: TenantState & Partial<Pick<Tenant, 'id' | 'attachments'>>): string {
-  const head = {
+  const head = persistedHead(tenant);
+  const fields = Object.entries(tenant.data as Record<string, unknown>).map(([key, value]) => {
+    const json = Array.isArray(value) ? `[${value.map(cachedJson).join(',')}]` : JSON.stringify(value, encodeBytes);
+    return `${JSON.stringify(key)}:${json}`;
+  });
+  const text = JSON.stringify(head);
+  return `${text.slice(0, -1)},"data":{${fields.join(',')}}}\n`;
+}
+
+/** Everything a data-directory file holds of a tenant but its data. */
+export function persistedHead(tenant: TenantState & Partial<Pick<Tenant, 'id' | 'attachments'>>) {
+  return {
     format: TENANT_DOCUMENT_FORMAT,
     version: TENANT_DOCUMENT_VERSION,
     vendor: tenant.vendor,
@@ -63,12 +74,6 @@ export function persistedTenantText(tenant: TenantState & Partial<Pick<Tenant, '
     ...(tenant.clockSpec ? { clockSpec: tenant.clockSpec } : {}),
     ...(tenant.attachments ? { attachments: tenant.attachments } : {}),
   };
-  const fields = Object.entries(tenant.data as Record<string, unknown>).map(([key, value]) => {
-    const json = Array.isArray(value) ? `[${value.map(cachedJson).join(',')}]` : JSON.stringify(value, encodeBytes);
-    return `${JSON.stringify(key)}:${json}`;
-  });
-  const text = JSON.stringify(head);
-  return `${text.slice(0, -1)},"data":{${fields.join(',')}}}\n`;
 }
 
 /** What a data-directory file holds beside the tenant document: the tenant's id and attachments. */
@@ -86,7 +91,8 @@ export function storedExtras(value: unknown): {
 }
 
 // JSON.stringify hands a Buffer's toJSON() form ({type: 'Buffer', data: [...]}) to the replacer.
-function encodeBytes(this: unknown, key: string, value: unknown): unknown {
+/** JSON.stringify's replacer for bytes: `{"$base64": "…"}`. */
+export function encodeBytes(this: unknown, key: string, value: unknown): unknown {
   const raw = (this as Record<string, unknown>)[key];
   // Buffers, and the plain Uint8Arrays images seeded in the seed worker arrive as.
   if (raw instanceof Uint8Array) {

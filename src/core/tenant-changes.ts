@@ -1,0 +1,141 @@
+import type { Tenant } from './store.js';
+import { encodeBytes, persistedHead } from './tenant-document.js';
+
+/**
+ * One line of a tenant's change log: what changed since the line before, as a whole field (the
+ * tenant's head, a data field that is no collection of records) or as records put and removed
+ * by id. Every line can be applied twice with the same result, so a log replayed over a base
+ * file that already holds it (a compaction cut short by a kill) changes nothing.
+ */
+export interface ChangeLine {
+  head?: Record<string, unknown>;
+  set?: Record<string, unknown>;
+  collections?: Record<string, { put: unknown[]; remove: number[] }>;
+}
+
+/** What was last written of a tenant: the baseline the next changes are worked out against. */
+export interface WrittenTenant {
+  /** The data object written (a reset or restore swaps in a new one: then the base is rewritten). */
+  data: unknown;
+  headJson: string;
+  /** Each collection's records as written, by identity (records are never edited in place). */
+  collections: Map<string, Set<object>>;
+  /**
+   * Each other data field as written: a list's items (compared by identity, so a list of images
+   * is not encoded again on every window), anything else as its JSON.
+   */
+  fields: Map<string, string | unknown[]>;
+}
+
+function fieldMark(value: unknown): string | unknown[] {
+  return Array.isArray(value) ? value.slice() : JSON.stringify(value, encodeBytes);
+}
+
+function sameMark(mark: string | unknown[] | undefined, value: unknown): boolean {
+  if (Array.isArray(mark)) {
+    return Array.isArray(value) && mark.length === value.length && mark.every((item, index) => item === value[index]);
+  }
+  return !Array.isArray(value) && mark === JSON.stringify(value, encodeBytes);
+}
+
+/** The baseline after writing a tenant whole. */
+export function writtenTenant(tenant: Tenant): WrittenTenant {
+  const written: WrittenTenant = {
+    data: tenant.data,
+    headJson: JSON.stringify(persistedHead(tenant)),
+    collections: new Map(),
+    fields: new Map(),
+  };
+  for (const [key, value] of Object.entries(tenant.data as Record<string, unknown>)) {
+    if (isCollection(value)) written.collections.set(key, new Set(value as object[]));
+    else written.fields.set(key, fieldMark(value));
+  }
+  return written;
+}
+
+// A list of records with numeric ids, the form every vendor's collections take; any other list
+// (Valomnia's images) is written as a whole field.
+function isCollection(value: unknown): boolean {
+  return (
+    Array.isArray(value) &&
+    value.every(
+      (item) => item !== null && typeof item === 'object' && typeof (item as { id?: unknown }).id === 'number',
+    )
+  );
+}
+
+/**
+ * What changed since `written`, as one change line, and `written` moved on to the tenant as it is
+ * now; null when nothing changed. Undefined when the change cannot be a line (the data object was
+ * replaced): the tenant must be written whole.
+ */
+export function changesSince(written: WrittenTenant, tenant: Tenant): ChangeLine | null | undefined {
+  if (written.data !== tenant.data) return undefined;
+  const line: ChangeLine = {};
+  const headJson = JSON.stringify(persistedHead(tenant));
+  if (headJson !== written.headJson) {
+    line.head = JSON.parse(headJson) as Record<string, unknown>;
+    written.headJson = headJson;
+  }
+  for (const [key, value] of Object.entries(tenant.data as Record<string, unknown>)) {
+    const before = written.collections.get(key);
+    if (before && isCollection(value)) {
+      const now = new Set(value as object[]);
+      const put = (value as object[]).filter((record) => !before.has(record));
+      const putIds = new Set(put.map((record) => (record as { id: number }).id));
+      const remove: number[] = [];
+      for (const record of before) {
+        const id = (record as { id: number }).id;
+        if (!now.has(record) && !putIds.has(id)) remove.push(id);
+      }
+      if (put.length > 0 || remove.length > 0) {
+        line.collections ??= {};
+        line.collections[key] = { put, remove };
+        written.collections.set(key, now);
+      }
+      continue;
+    }
+    if (!sameMark(written.fields.get(key), value)) {
+      line.set ??= {};
+      line.set[key] = value;
+      written.fields.set(key, fieldMark(value));
+      written.collections.delete(key);
+    }
+  }
+  return line.head || line.set || line.collections ? line : null;
+}
+
+/** A change line as the log holds it: one line of JSON (bytes in base64). */
+export function changeLineText(line: ChangeLine): string {
+  return `${JSON.stringify(line, encodeBytes)}\n`;
+}
+
+/**
+ * A stored tenant document with its log applied, line by line. A last line cut short (a kill
+ * during its write) is dropped; any other line that is no change line is an error.
+ */
+export function applyChangeLog(document: Record<string, unknown>, log: string): Record<string, unknown> {
+  const lines = log.split('\n').filter((text) => text !== '');
+  const data = { ...((document.data ?? {}) as Record<string, unknown>) };
+  let head = { ...document };
+  for (const [index, text] of lines.entries()) {
+    let line: ChangeLine;
+    try {
+      line = JSON.parse(text) as ChangeLine;
+    } catch (error) {
+      const last = index === lines.length - 1 && !log.endsWith('\n');
+      if (last) break;
+      throw new Error(`line ${index + 1} of the change log is not JSON: ${(error as Error).message}`);
+    }
+    if (line.head) head = { ...head, ...line.head };
+    for (const [key, value] of Object.entries(line.set ?? {})) data[key] = value;
+    for (const [key, { put, remove }] of Object.entries(line.collections ?? {})) {
+      const byId = new Map<number, unknown>();
+      for (const record of (data[key] ?? []) as { id: number }[]) byId.set(record.id, record);
+      for (const id of remove) byId.delete(id);
+      for (const record of put as { id: number }[]) byId.set(record.id, record);
+      data[key] = [...byId.values()].sort((a, b) => (a as { id: number }).id - (b as { id: number }).id);
+    }
+  }
+  return { ...head, data };
+}
