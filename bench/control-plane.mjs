@@ -47,7 +47,7 @@ export async function benchJournal({ args, root, log, measure }) {
       await waitFor200(`${server.url}/__admin/health`);
       for (const endpoint of await listEndpoints(server.url)) {
         const result = await measure(server, endpoint, `journal ${mode}`);
-        (runs[mode][endpoint.key] ??= []).push(result);
+        runs[mode][endpoint.key] = [...(runs[mode][endpoint.key] ?? []), result];
       }
       if (mode === 'on') {
         const journal = await request(`${server.url}/__admin/tenants/imonggo/bench-journal/requests/count`);

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { describeSnapshot, SNAPSHOT_NAME, type SnapshotShelf, UnknownSnapshotTenantError } from '../core/snapshots.js';
+import { describeSnapshot, SNAPSHOT_NAME, UnknownSnapshotTenantError } from '../core/snapshots.js';
 import type { Tenant, TenantState, TenantStore } from '../core/store.js';
 import { readTenantDocument, TenantDocumentError, tenantDocument } from '../core/tenant-document.js';
 import { AdminError, describeTenant, type TenantParams, tenantOf } from './admin.js';
