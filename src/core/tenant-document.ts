@@ -67,7 +67,7 @@ export function persistedHead(tenant: TenantState & Partial<Pick<Tenant, 'id' | 
     version: TENANT_DOCUMENT_VERSION,
     vendor: tenant.vendor,
     credential: tenant.credential,
-    
+    ...(tenant.id ? { id: tenant.id } : {}),
     seed: tenant.seed,
     createdAt: tenant.createdAt,
     clock: tenant.clock,
