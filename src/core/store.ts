@@ -352,16 +352,7 @@ export class TenantStore {
   /** The state of a tenant, to put back later with restoreState; undefined when unknown. */
   saveState(vendor: string, credential: string): TenantState | undefined {
     const tenant = this.find(vendor, credential);
-    if (!tenant) return undefined;
-    return {
-      vendor: tenant.vendor,
-      credential: tenant.credential,
-      seed: { ...tenant.seed },
-      createdAt: tenant.createdAt,
-      clock: { ...tenant.clock },
-      ...(tenant.clockSpec ? { clockSpec: { ...tenant.clockSpec } } : {}),
-      data: fork(tenant.data),
-    };
+    return tenant ? stateOf(tenant) : undefined;
   }
 
   /**
@@ -377,12 +368,8 @@ export class TenantStore {
       tenant = { id: tenantId(), vendor: state.vendor, credential: state.credential } as Tenant;
       this.#db.data.tenants[key] = tenant;
     }
-    tenant.seed = { ...state.seed };
-    tenant.createdAt = state.createdAt;
-    tenant.clock = { ...state.clock };
-    if (state.clockSpec) tenant.clockSpec = { ...state.clockSpec };
-    else delete tenant.clockSpec;
-    tenant.data = fork(state.data);
+    delete tenant.clockSpec;
+    Object.assign(tenant, stateOf(state));
     await this.write(tenant);
     return tenant;
   }
@@ -402,17 +389,7 @@ export class TenantStore {
    */
   load(state: TenantState, id: string | undefined, attachments: Record<string, unknown> | undefined): Tenant {
     const key = tenantKey(state.vendor, state.credential);
-    const tenant: Tenant = {
-      id: id ?? tenantId(),
-      vendor: state.vendor,
-      credential: state.credential,
-      seed: { ...state.seed },
-      createdAt: state.createdAt,
-      clock: { ...state.clock },
-      ...(state.clockSpec ? { clockSpec: { ...state.clockSpec } } : {}),
-      data: fork(state.data),
-      ...(attachments ? { attachments } : {}),
-    };
+    const tenant: Tenant = { id: id ?? tenantId(), ...stateOf(state), ...(attachments ? { attachments } : {}) };
     this.#db.data.tenants[key] = tenant;
     this.#registration(state.vendor).loaded?.(tenant);
     return tenant;
@@ -475,6 +452,19 @@ export class TenantStore {
     if (!registration) throw new UnknownVendorError(`no vendor "${vendor}" is registered`);
     return registration;
   }
+}
+
+/** A copy of a tenant's state: its own clock and seed objects, its data forked (see fork). */
+function stateOf(state: TenantState): TenantState {
+  return {
+    vendor: state.vendor,
+    credential: state.credential,
+    seed: { ...state.seed },
+    createdAt: state.createdAt,
+    clock: { ...state.clock },
+    ...(state.clockSpec ? { clockSpec: { ...state.clockSpec } } : {}),
+    data: fork(state.data),
+  };
 }
 
 /**
