@@ -23,9 +23,10 @@ export function captureResponse(
 ): CapturedBody | null {
   if (payload === null || payload === undefined) return null;
   if (typeof payload === 'string') {
-    const size = Buffer.byteLength(payload);
-    if (!isText(contentType)) return { contentType, size, slice: null, omitted: 'binary' };
-    return { contentType, size, slice: arena.writeText(payload), omitted: null };
+    // Its size is the Content-Length Fastify works out as it sends it (see completeSize): no
+    // second pass over the text here.
+    if (!isText(contentType)) return { contentType, size: -1, slice: null, omitted: 'binary' };
+    return { contentType, size: -1, slice: arena.writeText(payload), omitted: null };
   }
   if (Buffer.isBuffer(payload)) {
     if (!isText(contentType)) return { contentType, size: payload.length, slice: null, omitted: 'binary' };
@@ -70,6 +71,14 @@ export class BodyTap extends Transform {
   }
 }
 
+/** Fills in a text answer's size from the Content-Length it was sent with. */
+export function completeSize(body: CapturedBody | null, contentLength: unknown): void {
+  if (body && body.size === -1 && contentLength !== undefined) {
+    const size = Number(contentLength);
+    if (Number.isFinite(size)) body.size = size;
+  }
+}
+
 /** A query string (or urlencoded form) with the values of secret fields replaced. */
 export function redactQuery(query: string): string {
   if (!SECRET_FIELD.test(query)) return query;
@@ -104,6 +113,18 @@ export function redactJsonSecrets(text: string): string {
   return text.replace(JSON_STRING_FIELD, (field, name: string, colon: string) =>
     SECRET_JSON_FIELD.test(name) ? `"${name}"${colon}"${REDACTED}"` : field,
   );
+}
+
+/** A head as Node's `rawHeaders` gives it, as an object: lower-case names, a repeated one's values in a list. */
+export function headersOf(raw: readonly string[]): Record<string, string | string[]> {
+  const headers: Record<string, string | string[]> = {};
+  for (let i = 0; i + 1 < raw.length; i += 2) {
+    const name = (raw[i] as string).toLowerCase();
+    const value = raw[i + 1] as string;
+    const had = headers[name];
+    headers[name] = had === undefined ? value : Array.isArray(had) ? [...had, value] : [had, value];
+  }
+  return headers;
 }
 
 /** Request headers as a journal keeps them: the credential in Authorization and every cookie value hidden. */

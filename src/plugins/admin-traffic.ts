@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { describeBody } from '../core/captured-body.js';
+import { describeBody, headersOf, redactHeaders } from '../core/captured-body.js';
 import { parseLenientDate } from '../core/dates.js';
 import { FaultRuleError, parseFaultRule } from '../core/faults.js';
 import { type BodyArena, filterJournal, type JournalFilter, type JournalRecord } from '../core/journal.js';
@@ -123,7 +123,7 @@ function describeEntry(entry: JournalRecord, operations: OperationIndex, bodies:
     durationMs: entry.durationMs,
     fault: entry.fault,
     aborted: entry.aborted,
-    request: { headers: entry.requestHeaders, body: describeBody(entry.requestBody, bodies) },
+    request: { headers: redactHeaders(headersOf(entry.rawHeaders)), body: describeBody(entry.requestBody, bodies) },
     response: { body: describeBody(entry.responseBody, bodies) },
   };
 }

@@ -1,11 +1,11 @@
 import { Readable } from 'node:stream';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
-import { BodyTap, captureResponse, redactHeaders, redactQuery } from '../core/captured-body.js';
+import { BodyTap, captureResponse, completeSize, redactQuery } from '../core/captured-body.js';
 import { clockNow } from '../core/clock.js';
 import { ControlPlane, type ControlPlaneOptions } from '../core/control-plane.js';
 import type { ErrorAnswer } from '../core/error-envelopes.js';
-import type { Fault, FaultRuleState } from '../core/faults.js';
+import type { Fault, FaultPlan, FaultRuleState } from '../core/faults.js';
 import type { CapturedBody, JournalRecord } from '../core/journal.js';
 import { operationIndex } from '../core/operations.js';
 import { SnapshotShelf } from '../core/snapshots.js';
@@ -61,7 +61,9 @@ export const controlPlanePlugin = fp<ControlPlaneOptions>(
     app.decorateRequest('tenant', null);
     app.decorateRequest('traffic', null);
 
-    app.addHook('onRequest', async (request, reply) => {
+    // The hooks take callbacks, not promises: they run on every request to every vendor, and the
+    // plain path (no fault armed) costs no promise and no microtask.
+    app.addHook('onRequest', (request, _reply, done) => {
       request.traffic = {
         atMs: Date.now(),
         contentType: request.headers['content-type'],
@@ -75,64 +77,94 @@ export const controlPlanePlugin = fp<ControlPlaneOptions>(
         entry: null,
         aborted: false,
       };
-      // A client that goes away before the answer is complete (during a delay, say) gets no
-      // onResponse; the journal still takes the request, marked aborted.
-      if (plane.journaling) reply.raw.once('close', () => onClose(request, reply));
+      done();
     });
 
     if (plane.journaling) {
-      app.addHook('preParsing', async (request, _reply, payload) => {
+      app.addHook('preParsing', (request, _reply, payload, done) => {
         const traffic = request.traffic;
         // Most requests (every read) have no body: no tap for them.
         const { headers } = request;
         if (!traffic || (headers['transfer-encoding'] === undefined && !(Number(headers['content-length']) > 0))) {
-          return payload;
+          return done(null, payload);
         }
         // Multipart bodies are read by the route itself, straight from the socket.
         if (/^multipart\//i.test(traffic.contentType ?? '')) {
           // Its size is what the head announces; -1 when it is sent chunked.
           traffic.multipartSize = Number(headers['content-length'] ?? -1);
-          return payload;
+          return done(null, payload);
         }
         const tap = new BodyTap();
         traffic.tap = tap;
         payload.on('error', (error) => tap.destroy(error));
-        return payload.pipe(tap);
+        done(null, payload.pipe(tap));
       });
     }
 
-    app.addHook('preHandler', async (request, reply) => {
-      const tenant = request.tenant;
-      if (!tenant) return;
-      const plan = plane.armedFaultsOf(tenant);
-      if (!plan) return;
+    app.addHook('preHandler', (request, reply, done) => {
+      const plan = request.tenant ? plane.armedFaultsOf(request.tenant) : undefined;
+      if (!plan) return done();
+      applyBefore(request, reply, plan).then((answered) => {
+        if (!answered) done();
+      }, done);
+    });
+
+    // A fault that acts before the route runs; true when it answered (or dropped) the request.
+    async function applyBefore(request: FastifyRequest, reply: FastifyReply, plan: FaultPlan): Promise<boolean> {
       const rule = await fire(request, plan);
-      if (!rule) return;
+      if (!rule) return false;
       const traffic = request.traffic as Traffic;
       traffic.fault = rule.fault.kind;
+      // A client that goes away before a faulted answer is complete (during a delay or a
+      // dribble) gets no onSend or onResponse; the journal still takes it, marked aborted.
+      if (plane.journaling) reply.raw.once('close', () => onClose(request, reply));
       if (rule.fault.kind === 'delay') {
         await sleep(rule.fault.ms);
-        return;
+        return false;
       }
       if (rule.writeApplied) {
         traffic.pending = rule;
-        return;
+        return false;
       }
       if (rule.fault.kind === 'reset') {
         journal(request, reply, null);
         reply.hijack();
         request.raw.socket?.destroy();
-        return;
+        return true;
       }
       const answer = faultAnswer(rule.fault, request);
       reply.code(answer.statusCode).type(answer.contentType);
       if (answer.headers) reply.headers(answer.headers);
-      return reply.send(answer.body);
+      reply.send(answer.body);
+      return true;
+    }
+
+    app.addHook('onSend', (request, reply, payload, done) => {
+      const traffic = request.traffic;
+      if (!traffic || !request.tenant) return done(null, payload);
+      if (!traffic.pending) {
+        noteAnswer(request, reply, traffic, payload);
+        return done(null, payload);
+      }
+      answerFaulted(request, reply, traffic, payload).then((sent) => done(null, sent), done);
     });
 
-    app.addHook('onSend', async (request, reply, payload) => {
-      const traffic = request.traffic;
-      if (!traffic || !request.tenant) return payload;
+    // The answer as it leaves: kept in the journal, which takes the request before it is sent, so
+    // a client that asks the journal the moment its answer arrives finds the entry (its duration
+    // is completed when the answer is out).
+    function noteAnswer(request: FastifyRequest, reply: FastifyReply, traffic: Traffic, sent: unknown): void {
+      if (plane.journaling && traffic.responseBody === null && traffic.fault !== 'reset') {
+        traffic.responseBody = captureResponse(
+          plane.bodies,
+          sent,
+          contentTypeOf(reply),
+          reply.getHeader('content-length'),
+        );
+      }
+      if (!traffic.journaled) journal(request, reply, reply.statusCode);
+    }
+
+    async function answerFaulted(request: FastifyRequest, reply: FastifyReply, traffic: Traffic, payload: unknown) {
       const pending = traffic.pending;
       traffic.pending = null;
       const kind = pending?.fault.kind;
@@ -146,25 +178,18 @@ export const controlPlanePlugin = fp<ControlPlaneOptions>(
         );
       }
       const sent = pending ? await applyAfter(pending.fault, request, reply, payload) : payload;
-      if (plane.journaling && traffic.responseBody === null && kind !== 'reset') {
-        traffic.responseBody = captureResponse(
-          plane.bodies,
-          sent,
-          contentTypeOf(reply),
-          reply.getHeader('content-length'),
-        );
-      }
-      // Journaled before the answer leaves, so a client that asks the journal the moment its
-      // answer arrives finds the entry; its duration is completed when the answer is out.
-      if (!traffic.journaled) journal(request, reply, reply.statusCode);
+      if (kind !== 'reset') noteAnswer(request, reply, traffic, sent);
       return sent;
-    });
+    }
 
-    app.addHook('onResponse', async (request, reply) => {
+    app.addHook('onResponse', (request, reply, done) => {
       const traffic = request.traffic;
-      if (!request.tenant || !traffic) return;
-      if (traffic.entry) traffic.entry.durationMs = elapsedMs(traffic);
-      else if (!traffic.journaled) journal(request, reply, reply.statusCode);
+      if (request.tenant && traffic) {
+        completeSize(traffic.responseBody, reply.getHeader('content-length'));
+        if (traffic.entry) traffic.entry.durationMs = elapsedMs(traffic);
+        else if (!traffic.journaled) journal(request, reply, reply.statusCode);
+      }
+      done();
     });
 
     function onClose(request: FastifyRequest, reply: FastifyReply): void {
@@ -188,8 +213,6 @@ export const controlPlanePlugin = fp<ControlPlaneOptions>(
       const url = request.url;
       const queryAt = url.indexOf('?');
       const contentType = traffic.contentType ?? null;
-      const requestHeaders = redactHeaders(request.headers);
-      if (traffic.contentType !== undefined) requestHeaders['content-type'] = traffic.contentType;
       const entry: Omit<JournalRecord, 'id'> = {
         atMs: traffic.atMs,
         tenantAtMs: clockNow(tenant.clock, traffic.atMs),
@@ -201,7 +224,7 @@ export const controlPlanePlugin = fp<ControlPlaneOptions>(
         durationMs: elapsedMs(traffic),
         fault: traffic.fault,
         aborted: traffic.aborted,
-        requestHeaders,
+        rawHeaders: request.raw.rawHeaders,
         requestBody:
           traffic.multipartSize !== null
             ? { contentType, size: traffic.multipartSize, slice: null, omitted: 'multipart' }
