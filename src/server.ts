@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from './app.js';
 import type { SandboxConfig } from './config.js';
-import { DataDirectory } from './core/data-directory.js';
+import { DataDirectory, DataFileError } from './core/data-directory.js';
 import { createMemoryDb, type SeedSpec, type TenantPersistence, type TenantState, TenantStore } from './core/store.js';
 import { readTenantDocument, storedExtras } from './core/tenant-document.js';
 import { AdminError } from './plugins/admin.js';
@@ -98,6 +98,10 @@ export async function startServer(config: SandboxConfig, options: StartOptions =
 /** A file given at start (an import, the data directory) that cannot be loaded: the start fails with its message. */
 export class StartError extends Error {
   readonly code = 'START';
+  constructor(message: string) {
+    // One line, whatever the cause quoted (a JSON parser's message quotes the text it read).
+    super(message.replace(/\s+/g, ' '));
+  }
 }
 
 // A system error by its code (ENOENT), anything else by its message.
@@ -128,6 +132,7 @@ async function loadDataDirectory(app: FastifyInstance, directory: DataDirectory)
     files = await directory.tenantFiles();
     snapshots = await directory.snapshotFiles();
   } catch (error) {
+    if (error instanceof DataFileError) throw new StartError(error.message);
     throw new StartError(`cannot read the data directory ${directory.root}: ${describe(error)}`);
   }
   for (const { file, document } of files) {

@@ -22,6 +22,11 @@ function logOf(file: string): string {
   return file.replace(/\.json$/, '.log');
 }
 
+/** A file of the directory that cannot be read back; the message names it and says why. */
+export class DataFileError extends Error {
+  readonly code = 'DATA_FILE';
+}
+
 /** A tenant file read back: its text parsed (its change log applied), not yet checked. */
 export interface StoredTenant {
   file: string;
@@ -98,7 +103,7 @@ export class DataDirectory implements TenantPersistence {
         try {
           document = JSON.parse(text) as Record<string, unknown>;
         } catch (error) {
-          throw new Error(`${file} is not JSON: ${(error as Error).message}`);
+          throw new DataFileError(`cannot load ${file}: not JSON (${(error as Error).message})`);
         }
         let log = '';
         try {
@@ -109,11 +114,13 @@ export class DataDirectory implements TenantPersistence {
         try {
           found.push({ file, document: log === '' ? document : applyChangeLog(document, log) });
         } catch (error) {
-          throw new Error(`${logOf(file)}: ${(error as Error).message}`);
+          throw new DataFileError(`cannot load ${logOf(file)}: ${(error as Error).message}`);
         }
       }
     }
-    return found;
+    // Oldest first, as the store lists its tenants.
+    const made = (stored: StoredTenant) => String((stored.document as { createdAt?: unknown }).createdAt ?? '');
+    return found.sort((a, b) => made(a).localeCompare(made(b)));
   }
 
   /** The tenant changed: written at the end of the window. */
@@ -169,7 +176,7 @@ export class DataDirectory implements TenantPersistence {
       try {
         found.push({ file, document: JSON.parse(await readFile(file, 'utf8')), at: statSync(file).mtimeMs });
       } catch (error) {
-        throw new Error(`${file} is not JSON: ${(error as Error).message}`);
+        throw new DataFileError(`cannot load ${file}: not JSON (${(error as Error).message})`);
       }
     }
     return found.sort((a, b) => a.at - b.at).map(({ file, document }) => ({ file, document }));
@@ -191,7 +198,8 @@ export class DataDirectory implements TenantPersistence {
       if (tenant === null) {
         this.#files.delete(file);
         this.#written.delete(file);
-        writes.push(Promise.all([rm(file, { force: true }), rm(logOf(file), { force: true })]).then(() => undefined));
+        // The file first: a kill before the log goes leaves a log without a file, never loaded.
+        writes.push(rm(file, { force: true }).then(() => rm(logOf(file), { force: true })));
         continue;
       }
       writes.push(this.#writeTenant(file, tenant));
@@ -227,10 +235,11 @@ export class DataDirectory implements TenantPersistence {
       adapter = new TextFile(file);
       this.#files.set(file, adapter);
     }
-    const text = persistedTenantText(tenant);
-    this.#written.set(file, { tenant: writtenTenant(tenant), baseBytes: text.length, logBytes: 0 });
-    // The base first, then the log emptied: a kill between the two replays lines the base holds,
-    // which changes nothing (see ChangeLine).
+    const generation = randomBytes(6).toString('base64url');
+    const text = persistedTenantText(tenant, generation);
+    this.#written.set(file, { tenant: writtenTenant(tenant, generation), baseBytes: text.length, logBytes: 0 });
+    // The base first, then the log emptied: a kill between the two leaves lines of the older
+    // generation, which loading skips (see applyChangeLog).
     await adapter.write(text);
     await writeFile(logOf(file), '');
   }

@@ -4,10 +4,12 @@ import { encodeBytes, persistedHead } from './tenant-document.js';
 /**
  * One line of a tenant's change log: what changed since the line before, as a whole field (the
  * tenant's head, a data field that is no collection of records) or as records put and removed
- * by id. Every line can be applied twice with the same result, so a log replayed over a base
- * file that already holds it (a compaction cut short by a kill) changes nothing.
+ * by id. A line names the generation of the file it extends, so a line left from before the file
+ * was rewritten whole is never replayed over newer data.
  */
 export interface ChangeLine {
+  /** The generation of the file the line extends (see applyChangeLog). */
+  g?: string;
   head?: Record<string, unknown>;
   set?: Record<string, unknown>;
   collections?: Record<string, { put: unknown[]; remove: number[] }>;
@@ -15,6 +17,8 @@ export interface ChangeLine {
 
 /** What was last written of a tenant: the baseline the next changes are worked out against. */
 export interface WrittenTenant {
+  /** The generation of the file written whole last; every line after it carries it. */
+  generation: string;
   /** The data object written (a reset or restore swaps in a new one: then the base is rewritten). */
   data: unknown;
   headJson: string;
@@ -39,8 +43,9 @@ function sameMark(mark: string | unknown[] | undefined, value: unknown): boolean
 }
 
 /** The baseline after writing a tenant whole. */
-export function writtenTenant(tenant: Tenant): WrittenTenant {
+export function writtenTenant(tenant: Tenant, generation: string): WrittenTenant {
   const written: WrittenTenant = {
+    generation,
     data: tenant.data,
     headJson: JSON.stringify(persistedHead(tenant)),
     collections: new Map(),
@@ -71,7 +76,7 @@ function isCollection(value: unknown): boolean {
  */
 export function changesSince(written: WrittenTenant, tenant: Tenant): ChangeLine | null | undefined {
   if (written.data !== tenant.data) return undefined;
-  const line: ChangeLine = {};
+  const line: ChangeLine = { g: written.generation };
   const headJson = JSON.stringify(persistedHead(tenant));
   if (headJson !== written.headJson) {
     line.head = JSON.parse(headJson) as Record<string, unknown>;
@@ -111,8 +116,10 @@ export function changeLineText(line: ChangeLine): string {
 }
 
 /**
- * A stored tenant document with its log applied, line by line. A last line cut short (a kill
- * during its write) is dropped; any other line that is no change line is an error.
+ * A stored tenant document with its log applied, line by line: only the lines of the file's own
+ * generation, so lines written before the file was last rewritten whole (a kill between the
+ * rewrite and the log's emptying) are skipped, not replayed over newer data. A last line cut
+ * short (a kill during its write) is dropped; any other line that is no change line is an error.
  */
 export function applyChangeLog(document: Record<string, unknown>, log: string): Record<string, unknown> {
   const lines = log.split('\n').filter((text) => text !== '');
@@ -127,6 +134,7 @@ export function applyChangeLog(document: Record<string, unknown>, log: string): 
       if (last) break;
       throw new Error(`line ${index + 1} of the change log is not JSON: ${(error as Error).message}`);
     }
+    if (line.g !== document.log) continue;
     if (line.head) head = { ...head, ...line.head };
     for (const [key, value] of Object.entries(line.set ?? {})) data[key] = value;
     for (const [key, { put, remove }] of Object.entries(line.collections ?? {})) {

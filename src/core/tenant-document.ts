@@ -50,8 +50,12 @@ function cachedJson(value: unknown): string {
  * A tenant as its data-directory file holds it: the tenant document (compact) with the tenant's
  * id and attachments, which an export leaves out. `readTenantDocument` reads it too.
  */
-export function persistedTenantText(tenant: TenantState & Partial<Pick<Tenant, 'id' | 'attachments'>>): string {
-  const head = persistedHead(tenant);
+export function persistedTenantText(
+  tenant: TenantState & Partial<Pick<Tenant, 'id' | 'attachments'>>,
+  logGeneration?: string,
+): string {
+  // The change log lines that extend this file carry its generation; older ones are skipped.
+  const head = { ...persistedHead(tenant), ...(logGeneration ? { log: logGeneration } : {}) };
   const fields = Object.entries(tenant.data as Record<string, unknown>).map(([key, value]) => {
     const json = Array.isArray(value) ? `[${value.map(cachedJson).join(',')}]` : JSON.stringify(value, encodeBytes);
     return `${JSON.stringify(key)}:${json}`;
@@ -120,6 +124,7 @@ export function readTenantDocument(value: unknown): TenantState {
     'credential',
     'id',
     'attachments',
+    'log',
     'seed',
     'createdAt',
     'clock',
