@@ -25,16 +25,20 @@ export function captureResponse(
   if (typeof payload === 'string') {
     // Its size is the Content-Length Fastify works out as it sends it (see completeSize): no
     // second pass over the text here.
-    if (!isText(contentType)) return { contentType, size: -1, slice: null, omitted: 'binary' };
-    return { contentType, size: -1, slice: arena.writeText(payload), omitted: null };
+    if (!isText(contentType)) return { contentType, size: -1, start: -1, length: 0, omitted: 'binary' };
+    const body: CapturedBody = { contentType, size: -1, start: -1, length: 0, omitted: null };
+    arena.writeText(payload, body);
+    return body;
   }
   if (Buffer.isBuffer(payload)) {
-    if (!isText(contentType)) return { contentType, size: payload.length, slice: null, omitted: 'binary' };
-    return { contentType, size: payload.length, slice: arena.write(payload), omitted: null };
+    if (!isText(contentType)) return { contentType, size: payload.length, start: -1, length: 0, omitted: 'binary' };
+    const body: CapturedBody = { contentType, size: payload.length, start: -1, length: 0, omitted: null };
+    arena.write(payload, body);
+    return body;
   }
   // A stream: its size is what the head announces, when it does.
   const size = Number(contentLength);
-  return { contentType, size: Number.isFinite(size) ? size : -1, slice: null, omitted: 'binary' };
+  return { contentType, size: Number.isFinite(size) ? size : -1, start: -1, length: 0, omitted: 'binary' };
 }
 
 /**
@@ -60,14 +64,13 @@ export class BodyTap extends Transform {
   /** The body read so far, copied into the arena, with credentials in a form redacted. */
   captured(arena: BodyArena, contentType: string | null): CapturedBody {
     const size = this.receivedEncodedLength;
-    if (!isText(contentType)) return { contentType, size, slice: null, omitted: 'binary' };
+    if (!isText(contentType)) return { contentType, size, start: -1, length: 0, omitted: 'binary' };
     const bytes = this.#chunks.length === 1 ? (this.#chunks[0] as Buffer) : Buffer.concat(this.#chunks);
     this.#chunks.length = 0;
-    const slice =
-      contentType !== null && /^application\/x-www-form-urlencoded/i.test(contentType)
-        ? arena.write(Buffer.from(redactQuery(bytes.toString('latin1')), 'latin1'))
-        : arena.write(bytes);
-    return { contentType, size, slice, omitted: null };
+    const body: CapturedBody = { contentType, size, start: -1, length: 0, omitted: null };
+    const form = contentType !== null && /^application\/x-www-form-urlencoded/i.test(contentType);
+    arena.write(form ? Buffer.from(redactQuery(bytes.toString('latin1')), 'latin1') : bytes, body);
+    return body;
   }
 }
 
@@ -115,8 +118,12 @@ export function redactJsonSecrets(text: string): string {
   );
 }
 
-/** A head as Node's `rawHeaders` gives it, as an object: lower-case names, a repeated one's values in a list. */
-export function headersOf(raw: readonly string[]): Record<string, string | string[]> {
+/**
+ * A head as Node's `rawHeaders` gives it (name, value, …; here joined by newlines), as an object:
+ * lower-case names, a repeated one's values in a list.
+ */
+export function headersOf(head: string): Record<string, string | string[]> {
+  const raw = head === '' ? [] : head.split('\n');
   const headers: Record<string, string | string[]> = {};
   for (let i = 0; i + 1 < raw.length; i += 2) {
     const name = (raw[i] as string).toLowerCase();
@@ -153,7 +160,7 @@ export function describeBody(body: CapturedBody | null, arena: BodyArena) {
     contentType: body.contentType,
     size: body.size,
   };
-  const bytes = body.slice === null ? null : arena.read(body.slice);
+  const bytes = arena.read(body);
   if (bytes === null) {
     // The ring has written over it since: the oldest bodies go first.
     shown.omitted = body.omitted ?? 'memory';

@@ -25,8 +25,9 @@ export interface CapturedBody {
   contentType: string | null;
   /** Its full size in bytes (-1 when unknown: a streamed answer that announced none). */
   size: number;
-  /** Its first 64 KiB in the arena, when it is text. */
-  slice: ArenaSlice | null;
+  /** Where its first 64 KiB are in the arena (see ArenaSlice); -1 when it is not kept. */
+  start: number;
+  length: number;
   /** Why nothing is kept: not text (an image), or multipart (read by the route, not by the journal). */
   omitted: 'binary' | 'multipart' | null;
 }
@@ -47,25 +48,33 @@ export class BodyArena {
     this.#capacity = Math.max(capacity, JOURNAL_BODY_BYTES);
   }
 
-  // Room for `length` bytes in one piece: a tail too short for them is skipped.
-  #reserve(length: number): { buffer: Buffer; at: number } {
-    this.#buffer ??= Buffer.allocUnsafeSlow(this.#capacity);
+  // Room for `length` bytes in one piece (a tail too short for them is skipped): where it starts.
+  #reserve(length: number): number {
     let at = this.#written % this.#capacity;
     if (this.#capacity - at < length) {
       this.#written += this.#capacity - at;
       at = 0;
     }
-    return { buffer: this.#buffer, at };
+    return at;
   }
 
-  /** Copies bytes (at most 64 KiB of them) into the ring. */
-  write(bytes: Uint8Array): ArenaSlice {
-    const part = bytes.subarray(0, JOURNAL_BODY_BYTES);
-    const { buffer, at } = this.#reserve(part.length);
-    buffer.set(part, at);
-    const slice = { start: this.#written, length: part.length };
-    this.#written += part.length;
-    return slice;
+  #ring(): Buffer {
+    this.#buffer ??= Buffer.allocUnsafeSlow(this.#capacity);
+    return this.#buffer;
+  }
+
+  /**
+   * Copies bytes (at most 64 KiB of them) into the ring, noting where in `into`: no object of its
+   * own per body, since every entry outlives a few collections.
+   */
+  write(bytes: Uint8Array, into: ArenaSlice): void {
+    const length = Math.min(bytes.length, JOURNAL_BODY_BYTES);
+    const buffer = this.#ring();
+    const at = this.#reserve(length);
+    buffer.set(length === bytes.length ? bytes : bytes.subarray(0, length), at);
+    into.start = this.#written;
+    into.length = length;
+    this.#written += length;
   }
 
   /**
@@ -73,19 +82,20 @@ export class BodyArena {
    * the UTF-16 code units instead measured faster alone but slower in the server: twice the
    * bytes through memory the socket write then finds cold.)
    */
-  writeText(text: string): ArenaSlice {
-    const { buffer, at } = this.#reserve(JOURNAL_BODY_BYTES);
+  writeText(text: string, into: ArenaSlice): void {
+    const buffer = this.#ring();
+    const at = this.#reserve(JOURNAL_BODY_BYTES);
     // 64 Ki characters make at least 64 KiB: encoding more would be cut anyway.
     const head = text.length > JOURNAL_BODY_BYTES ? text.slice(0, JOURNAL_BODY_BYTES) : text;
     const length = buffer.write(head, at, JOURNAL_BODY_BYTES, 'utf8');
-    const slice = { start: this.#written, length };
+    into.start = this.#written;
+    into.length = length;
     this.#written += length;
-    return slice;
   }
 
-  /** A copy of a slice's bytes, or null when the ring has written over them since. */
+  /** A copy of a slice's bytes, or null when none was kept or the ring has written over them since. */
   read(slice: ArenaSlice): Buffer | null {
-    if (this.#buffer === null || this.#written - slice.start > this.#capacity) return null;
+    if (this.#buffer === null || slice.start < 0 || this.#written - slice.start > this.#capacity) return null;
     const at = slice.start % this.#capacity;
     return Buffer.from(this.#buffer.subarray(at, at + slice.length));
   }
@@ -114,10 +124,11 @@ export interface JournalRecord {
   /** The client closed the connection before the answer was complete. */
   aborted: boolean;
   /**
-   * The request's head as received (`rawHeaders`: name, value, name, value…), before any vendor
-   * rewrote a header; redacted when shown, so a request costs no copy of it.
+   * The request's head as received (`rawHeaders`: name, value, name, value…, joined by newlines,
+   * which no header holds), before any vendor rewrote a header; redacted when shown. One string
+   * where the list would keep a dozen objects alive for as long as the entry.
    */
-  rawHeaders: readonly string[];
+  head: string;
   requestBody: CapturedBody | null;
   responseBody: CapturedBody | null;
 }

@@ -123,7 +123,7 @@ function describeEntry(entry: JournalRecord, operations: OperationIndex, bodies:
     durationMs: entry.durationMs,
     fault: entry.fault,
     aborted: entry.aborted,
-    request: { headers: redactHeaders(headersOf(entry.rawHeaders)), body: describeBody(entry.requestBody, bodies) },
+    request: { headers: redactHeaders(headersOf(entry.head)), body: describeBody(entry.requestBody, bodies) },
     response: { body: describeBody(entry.responseBody, bodies) },
   };
 }

@@ -224,10 +224,10 @@ export const controlPlanePlugin = fp<ControlPlaneOptions>(
         durationMs: elapsedMs(traffic),
         fault: traffic.fault,
         aborted: traffic.aborted,
-        rawHeaders: request.raw.rawHeaders,
+        head: request.raw.rawHeaders.join('\n'),
         requestBody:
           traffic.multipartSize !== null
-            ? { contentType, size: traffic.multipartSize, slice: null, omitted: 'multipart' }
+            ? { contentType, size: traffic.multipartSize, start: -1, length: 0, omitted: 'multipart' }
             : traffic.tap && traffic.tap.receivedEncodedLength > 0
               ? traffic.tap.captured(plane.bodies, contentType)
               : null,
