@@ -1,5 +1,5 @@
 import type { Tenant } from './store.js';
-import { encodeBytes, persistedHead } from './tenant-document.js';
+import { cachedJson, encodeBytes, persistedHead } from './tenant-document.js';
 
 /**
  * One line of a tenant's change log: what changed since the line before, as a whole field (the
@@ -22,8 +22,11 @@ export interface WrittenTenant {
   /** The data object written (a reset or restore swaps in a new one: then the base is rewritten). */
   data: unknown;
   headJson: string;
-  /** Each collection's records as written, by identity (records are never edited in place). */
-  collections: Map<string, Set<object>>;
+  /**
+   * Each collection's records as written (a copy of the list), compared by identity: records are
+   * never edited in place, and a collection is kept in id order.
+   */
+  collections: Map<string, readonly object[]>;
   /**
    * Each other data field as written: a list's items (compared by identity, so a list of images
    * is not encoded again on every window), anything else as its JSON.
@@ -52,7 +55,7 @@ export function writtenTenant(tenant: Tenant, generation: string): WrittenTenant
     fields: new Map(),
   };
   for (const [key, value] of Object.entries(tenant.data as Record<string, unknown>)) {
-    if (isCollection(value)) written.collections.set(key, new Set(value as object[]));
+    if (isCollection(value)) written.collections.set(key, (value as object[]).slice());
     else written.fields.set(key, fieldMark(value));
   }
   return written;
@@ -84,19 +87,12 @@ export function changesSince(written: WrittenTenant, tenant: Tenant): ChangeLine
   }
   for (const [key, value] of Object.entries(tenant.data as Record<string, unknown>)) {
     const before = written.collections.get(key);
-    if (before && isCollection(value)) {
-      const now = new Set(value as object[]);
-      const put = (value as object[]).filter((record) => !before.has(record));
-      const putIds = new Set(put.map((record) => (record as { id: number }).id));
-      const remove: number[] = [];
-      for (const record of before) {
-        const id = (record as { id: number }).id;
-        if (!now.has(record) && !putIds.has(id)) remove.push(id);
-      }
-      if (put.length > 0 || remove.length > 0) {
+    const diff = before && Array.isArray(value) ? collectionDiff(before, value) : undefined;
+    if (diff) {
+      if (diff.put.length > 0 || diff.remove.length > 0) {
         line.collections ??= {};
-        line.collections[key] = { put, remove };
-        written.collections.set(key, now);
+        line.collections[key] = diff;
+        written.collections.set(key, (value as object[]).slice());
       }
       continue;
     }
@@ -110,9 +106,58 @@ export function changesSince(written: WrittenTenant, tenant: Tenant): ChangeLine
   return line.head || line.set || line.collections ? line : null;
 }
 
+/**
+ * The records put and removed between two lists in id order, walked side by side: a window costs
+ * a comparison of references per record, no set of them. Undefined when a list is not a
+ * collection in id order (then it is written as a whole field).
+ */
+function collectionDiff(
+  before: readonly object[],
+  now: readonly unknown[],
+): { put: unknown[]; remove: number[] } | undefined {
+  const put: unknown[] = [];
+  const remove: number[] = [];
+  let i = 0;
+  let j = 0;
+  let lastId = Number.NEGATIVE_INFINITY;
+  while (i < before.length || j < now.length) {
+    const was = before[i];
+    const is = now[j];
+    if (was === is) {
+      i += 1;
+      j += 1;
+      continue;
+    }
+    const wasId = was === undefined ? Number.POSITIVE_INFINITY : (was as { id: number }).id;
+    const isId = is === undefined ? Number.POSITIVE_INFINITY : (is as { id?: unknown } | null)?.id;
+    if (typeof isId !== 'number' || isId < lastId) return undefined;
+    if (is !== undefined) lastId = isId;
+    if (wasId === isId) {
+      put.push(is);
+      i += 1;
+      j += 1;
+    } else if (wasId < isId) {
+      remove.push(wasId);
+      i += 1;
+    } else {
+      put.push(is);
+      j += 1;
+    }
+  }
+  return { put, remove };
+}
+
 /** A change line as the log holds it: one line of JSON (bytes in base64). */
 export function changeLineText(line: ChangeLine): string {
-  return `${JSON.stringify(line, encodeBytes)}\n`;
+  const { collections, ...rest } = line;
+  const text = JSON.stringify(rest, encodeBytes);
+  if (!collections) return `${text}\n`;
+  // Each record's JSON is the one its tenant's file will hold too, made once (see cachedJson).
+  const parts = Object.entries(collections).map(
+    ([key, { put, remove }]) =>
+      `${JSON.stringify(key)}:{"put":[${put.map(cachedJson).join(',')}],"remove":${JSON.stringify(remove)}}`,
+  );
+  return `${text.slice(0, -1)},"collections":{${parts.join(',')}}}\n`;
 }
 
 /**

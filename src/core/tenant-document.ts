@@ -36,7 +36,8 @@ export function tenantDocument(state: TenantState): string {
 // object), so a data directory rewriting a tenant re-encodes only what changed since.
 const recordJson = new WeakMap<object, string>();
 
-function cachedJson(value: unknown): string {
+/** A value's JSON (bytes in base64); a record's is made once and kept while the record lives. */
+export function cachedJson(value: unknown): string {
   if (value === null || typeof value !== 'object') return JSON.stringify(value, encodeBytes) ?? 'null';
   let json = recordJson.get(value);
   if (json === undefined) {
