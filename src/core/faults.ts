@@ -167,6 +167,11 @@ export class FaultPlan {
     return state;
   }
 
+  /** Whether a rule matches by operationId: only then is a request's operation looked up. */
+  get namesOperation(): boolean {
+    return this.#rules.some((rule) => rule.state.match.operationId !== undefined);
+  }
+
   /** Whether any rule may still fire: when none can, requests skip the matching altogether. */
   get armed(): boolean {
     return this.#rules.some((rule) => rule.state.remaining !== 0);

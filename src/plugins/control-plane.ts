@@ -242,8 +242,8 @@ export const controlPlanePlugin = fp<ControlPlaneOptions>(
       const url = request.url;
       const queryAt = url.indexOf('?');
       const path = queryAt === -1 ? url : url.slice(0, queryAt);
-      const needsOperation = plan.list().some((rule) => rule.match.operationId !== undefined);
-      const operations = needsOperation ? await operationIndex() : undefined;
+      // Asked of the rules themselves: list() would copy every rule's state on each request.
+      const operations = plan.namesOperation ? await operationIndex() : undefined;
       return plan.fire({
         method: request.method,
         path,

@@ -113,29 +113,10 @@ export async function clockOf(target: Target, vendor: string, credential: string
 // ---------------------------------------------------------------------------------------------
 // The journal.
 
-export interface JournalBody {
-  contentType: string | null;
-  size: number;
-  text?: string;
-  truncated?: boolean;
-  omitted?: string;
-}
+/** The journal's wire shapes: the package's own client types (src/control-client.ts). */
+import type { JournalEntry } from '../../src/control-client.js';
 
-export interface JournalEntry {
-  id: number;
-  at: string;
-  tenantAt: string;
-  method: string;
-  path: string;
-  query: string;
-  operationId: string | null;
-  status: number | null;
-  durationMs: number;
-  fault: string | null;
-  aborted: boolean;
-  request: { headers: Record<string, string | string[]>; body: JournalBody | null };
-  response: { body: JournalBody | null };
-}
+export type { JournalBody, JournalEntry } from '../../src/control-client.js';
 
 /** GET …/requests with a raw query string ('' for none); the raw answer. */
 export function requestsReply(target: Target, vendor: string, credential: string, query = ''): Promise<Reply> {
