@@ -14,31 +14,41 @@ function isText(contentType: string | null): boolean {
   return contentType === null || TEXT_TYPE.test(contentType);
 }
 
-/** What a journal keeps of a response payload as Fastify's onSend hook holds it. */
+/** What a journal keeps of an answer, and the payload to send on in its place. */
+export interface CapturedAnswer {
+  body: CapturedBody | null;
+  payload: unknown;
+}
+
+/**
+ * What a journal keeps of a response payload as Fastify's onSend hook holds it. A string goes on
+ * as its UTF-8 bytes: the socket write would encode it anyway (into a scratch buffer three times
+ * its size), and copying bytes into the ring costs much less than encoding the text a second
+ * time (the 100-customer XML list: 145 µs a request encoded twice, 121 encoded once, 115 with no
+ * journal). The bytes on the wire are the same.
+ */
 export function captureResponse(
   arena: BodyArena,
   payload: unknown,
   contentType: string | null,
   contentLength: unknown,
-): CapturedBody | null {
-  if (payload === null || payload === undefined) return null;
-  if (typeof payload === 'string') {
-    // Its size is the Content-Length Fastify works out as it sends it (see completeSize): no
-    // second pass over the text here.
-    if (!isText(contentType)) return { contentType, size: -1, start: -1, length: 0, omitted: 'binary' };
-    const body: CapturedBody = { contentType, size: -1, start: -1, length: 0, omitted: null };
-    arena.writeText(payload, body);
-    return body;
-  }
-  if (Buffer.isBuffer(payload)) {
-    if (!isText(contentType)) return { contentType, size: payload.length, start: -1, length: 0, omitted: 'binary' };
-    const body: CapturedBody = { contentType, size: payload.length, start: -1, length: 0, omitted: null };
-    arena.write(payload, body);
-    return body;
+): CapturedAnswer {
+  if (payload === null || payload === undefined) return { body: null, payload };
+  const sent = typeof payload === 'string' ? Buffer.from(payload, 'utf8') : payload;
+  if (Buffer.isBuffer(sent)) {
+    if (!isText(contentType)) {
+      return { body: { contentType, size: sent.length, start: -1, length: 0, omitted: 'binary' }, payload: sent };
+    }
+    const body: CapturedBody = { contentType, size: sent.length, start: -1, length: 0, omitted: null };
+    arena.write(sent, body);
+    return { body, payload: sent };
   }
   // A stream: its size is what the head announces, when it does.
   const size = Number(contentLength);
-  return { contentType, size: Number.isFinite(size) ? size : -1, start: -1, length: 0, omitted: 'binary' };
+  return {
+    body: { contentType, size: Number.isFinite(size) ? size : -1, start: -1, length: 0, omitted: 'binary' },
+    payload: sent,
+  };
 }
 
 /**
@@ -52,9 +62,10 @@ export class BodyTap extends Transform {
 
   override _transform(chunk: Buffer, _encoding: BufferEncoding, done: TransformCallback): void {
     this.receivedEncodedLength += chunk.length;
-    if (this.#kept < JOURNAL_BODY_BYTES) {
+    // One byte past the 64 KiB: the arena sees whether the cut falls inside a character.
+    if (this.#kept <= JOURNAL_BODY_BYTES) {
       // The parser may hold on to the chunk; the tap only references it until the journal copies it.
-      const part = chunk.subarray(0, JOURNAL_BODY_BYTES - this.#kept);
+      const part = chunk.subarray(0, JOURNAL_BODY_BYTES + 1 - this.#kept);
       this.#chunks.push(part);
       this.#kept += part.length;
     }
@@ -74,7 +85,7 @@ export class BodyTap extends Transform {
   }
 }
 
-/** Fills in a text answer's size from the Content-Length it was sent with. */
+/** Fills in a streamed answer's size from the Content-Length it was sent with, when it announced one late. */
 export function completeSize(body: CapturedBody | null, contentLength: unknown): void {
   if (body && body.size === -1 && contentLength !== undefined) {
     const size = Number(contentLength);

@@ -142,26 +142,27 @@ export const controlPlanePlugin = fp<ControlPlaneOptions>(
     app.addHook('onSend', (request, reply, payload, done) => {
       const traffic = request.traffic;
       if (!traffic || !request.tenant) return done(null, payload);
-      if (!traffic.pending) {
-        noteAnswer(request, reply, traffic, payload);
-        return done(null, payload);
-      }
+      if (!traffic.pending) return done(null, noteAnswer(request, reply, traffic, payload));
       answerFaulted(request, reply, traffic, payload).then((sent) => done(null, sent), done);
     });
 
     // The answer as it leaves: kept in the journal, which takes the request before it is sent, so
     // a client that asks the journal the moment its answer arrives finds the entry (its duration
-    // is completed when the answer is out).
-    function noteAnswer(request: FastifyRequest, reply: FastifyReply, traffic: Traffic, sent: unknown): void {
+    // is completed when the answer is out). Gives back the payload to send (see captureResponse).
+    function noteAnswer(request: FastifyRequest, reply: FastifyReply, traffic: Traffic, payload: unknown): unknown {
+      let sent = payload;
       if (plane.journaling && traffic.responseBody === null && traffic.fault !== 'reset') {
-        traffic.responseBody = captureResponse(
+        const captured = captureResponse(
           plane.bodies,
-          sent,
+          payload,
           contentTypeOf(reply),
           reply.getHeader('content-length'),
         );
+        traffic.responseBody = captured.body;
+        sent = captured.payload;
       }
       if (!traffic.journaled) journal(request, reply, reply.statusCode);
+      return sent;
     }
 
     async function answerFaulted(request: FastifyRequest, reply: FastifyReply, traffic: Traffic, payload: unknown) {
@@ -175,11 +176,10 @@ export const controlPlanePlugin = fp<ControlPlaneOptions>(
           payload,
           contentTypeOf(reply),
           reply.getHeader('content-length'),
-        );
+        ).body;
       }
       const sent = pending ? await applyAfter(pending.fault, request, reply, payload) : payload;
-      if (kind !== 'reset') noteAnswer(request, reply, traffic, sent);
-      return sent;
+      return kind === 'reset' ? sent : noteAnswer(request, reply, traffic, sent);
     }
 
     app.addHook('onResponse', (request, reply, done) => {

@@ -472,6 +472,32 @@ describe('bodies', () => {
     });
   });
 
+  it('cuts on a character boundary: a 64 KiB mark inside a UTF-8 character keeps only whole ones', async () => {
+    const token = 'journal-utf8-cut';
+    await createTenant(app, { vendor: 'imonggo', credential: token, dataset: 'empty' });
+    // An odd number of one-byte characters before the two-byte ones puts the mark inside an "é".
+    const open = '<customer><name>Accents</name><remark>';
+    const body = `${open}${open.length % 2 === 0 ? 'x' : ''}${'é'.repeat(40_000)}</remark></customer>`;
+    const res = await send(app, '/api/customers.xml', {
+      method: 'POST',
+      headers: { authorization: basic(token), 'content-type': 'application/xml' },
+      body,
+    });
+    expect(res.status).toBe(200);
+    const [entry] = await journal(app, 'imonggo', token);
+    for (const [kept, sent] of [
+      [entry?.request.body, Buffer.from(body)],
+      [entry?.response.body, Buffer.from(res.text)],
+    ] as const) {
+      expect(sent.length).toBeGreaterThan(KIB64);
+      const text = kept?.text ?? '';
+      expect(text).not.toContain('\uFFFD');
+      expect(Buffer.byteLength(text)).toBeGreaterThan(KIB64 - 4);
+      expect(sent.subarray(0, Buffer.byteLength(text)).toString('utf8')).toBe(text);
+      expect(kept?.truncated).toBe(true);
+    }
+  });
+
   it('leaves a multipart body out: omitted "multipart" with its size', async () => {
     const login = 'journal.multipart@example.com';
     await createTenant(app, { vendor: 'valomnia', credential: login });
