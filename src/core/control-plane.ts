@@ -1,3 +1,4 @@
+import { AnswerBuffers } from './answer-buffers.js';
 import { FaultPlan } from './faults.js';
 import { BodyArena, DEFAULT_JOURNAL_BODY_BYTES, DEFAULT_JOURNAL_SIZE, RequestJournal } from './journal.js';
 import type { Tenant } from './store.js';
@@ -45,6 +46,8 @@ export class ControlPlane {
   readonly journalSize: number;
   /** The bytes of every journal's bodies. */
   readonly bodies: BodyArena;
+  /** The buffers text answers to tenants' requests go out in. */
+  readonly answerBuffers = new AnswerBuffers();
   readonly #journals = new WeakMap<Tenant, RequestJournal>();
   readonly #faults = new WeakMap<Tenant, FaultPlan>();
   readonly #tallies = new WeakMap<Tenant, TrafficTally>();

@@ -11,7 +11,7 @@ export const DEFAULT_JOURNAL_SIZE = 1000;
  * 1,000 list answers of 64 KiB would hold 64 MiB for one tenant; the ring bounds every tenant's
  * bodies together, the oldest going first.
  */
-export const DEFAULT_JOURNAL_BODY_BYTES = 16 * 1024 * 1024;
+export const DEFAULT_JOURNAL_BODY_BYTES = 8 * 1024 * 1024;
 
 /** Where a kept body's bytes are in the arena. */
 export interface ArenaSlice {

@@ -47,6 +47,8 @@ interface Traffic {
   entry: JournalRecord | null;
   /** The client closed the connection before the answer was complete. */
   aborted: boolean;
+  /** The pool's buffer the answer went out in, given back once it is out. */
+  answerBuffer: Buffer | null;
 }
 
 /**
@@ -76,6 +78,7 @@ export const controlPlanePlugin = fp<ControlPlaneOptions>(
         journaled: false,
         entry: null,
         aborted: false,
+        answerBuffer: null,
       };
       done();
     });
@@ -146,20 +149,24 @@ export const controlPlanePlugin = fp<ControlPlaneOptions>(
       answerFaulted(request, reply, traffic, payload).then((sent) => done(null, sent), done);
     });
 
-    // The answer as it leaves: kept in the journal, which takes the request before it is sent, so
-    // a client that asks the journal the moment its answer arrives finds the entry (its duration
-    // is completed when the answer is out). Gives back the payload to send (see captureResponse).
+    // The answer as it leaves: a text answer encoded once, into a buffer of the pool that goes to
+    // the socket (see AnswerBuffers), and kept in the journal, which takes the request before it
+    // is sent, so a client that asks the journal the moment its answer arrives finds the entry
+    // (its duration is completed when the answer is out). Gives back the payload to send.
     function noteAnswer(request: FastifyRequest, reply: FastifyReply, traffic: Traffic, payload: unknown): unknown {
       let sent = payload;
+      if (typeof payload === 'string') {
+        const encoded = plane.answerBuffers.encode(payload);
+        sent = encoded.bytes;
+        traffic.answerBuffer = encoded.buffer;
+      }
       if (plane.journaling && traffic.responseBody === null && traffic.fault !== 'reset') {
-        const captured = captureResponse(
+        traffic.responseBody = captureResponse(
           plane.bodies,
-          payload,
+          sent,
           contentTypeOf(reply),
           reply.getHeader('content-length'),
         );
-        traffic.responseBody = captured.body;
-        sent = captured.payload;
       }
       if (!traffic.journaled) journal(request, reply, reply.statusCode);
       return sent;
@@ -176,7 +183,7 @@ export const controlPlanePlugin = fp<ControlPlaneOptions>(
           payload,
           contentTypeOf(reply),
           reply.getHeader('content-length'),
-        ).body;
+        );
       }
       const sent = pending ? await applyAfter(pending.fault, request, reply, payload) : payload;
       return kind === 'reset' ? sent : noteAnswer(request, reply, traffic, sent);
@@ -185,6 +192,9 @@ export const controlPlanePlugin = fp<ControlPlaneOptions>(
     app.addHook('onResponse', (request, reply, done) => {
       const traffic = request.traffic;
       if (request.tenant && traffic) {
+        // Out whole: the socket reads no more from the answer's buffer.
+        if (traffic.answerBuffer && reply.raw.writableFinished) plane.answerBuffers.give(traffic.answerBuffer);
+        traffic.answerBuffer = null;
         completeSize(traffic.responseBody, reply.getHeader('content-length'));
         if (traffic.entry) traffic.entry.durationMs = elapsedMs(traffic);
         else if (!traffic.journaled) journal(request, reply, reply.statusCode);
