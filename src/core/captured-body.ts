@@ -1,4 +1,3 @@
-import { Transform, type TransformCallback } from 'node:stream';
 import { type BodyArena, type CapturedBody, JOURNAL_BODY_BYTES } from './journal.js';
 
 /** Bodies a journal keeps as text; any other type (an image, a PDF) is kept as its size and type. */
@@ -39,16 +38,20 @@ export function captureResponse(
 }
 
 /**
- * A pass-through for a request body on its way to the parser that keeps its first 64 KiB and
- * counts the rest. Fastify's body limit reads `receivedEncodedLength` from the stream it is given.
+ * What a journal sees of a request body on its way to the parser: its first 64 KiB kept, the rest
+ * counted. It listens to the body's chunks beside the parser (which Fastify attaches in the same
+ * turn, before the body flows) instead of passing them through a stream of its own: a Transform
+ * piped in front of the parser cost a create 6-8 µs.
  */
-export class BodyTap extends Transform {
-  receivedEncodedLength = 0;
+export class BodyTap {
+  /** Bytes of the body seen so far. */
+  received = 0;
   readonly #chunks: Buffer[] = [];
   #kept = 0;
 
-  override _transform(chunk: Buffer, _encoding: BufferEncoding, done: TransformCallback): void {
-    this.receivedEncodedLength += chunk.length;
+  /** Notes a chunk of the body. */
+  take(chunk: Buffer): void {
+    this.received += chunk.length;
     // One byte past the 64 KiB: the arena sees whether the cut falls inside a character.
     if (this.#kept <= JOURNAL_BODY_BYTES) {
       // The parser may hold on to the chunk; the tap only references it until the journal copies it.
@@ -56,12 +59,11 @@ export class BodyTap extends Transform {
       this.#chunks.push(part);
       this.#kept += part.length;
     }
-    done(null, chunk);
   }
 
   /** The body read so far, copied into the arena, with credentials in a form redacted. */
   captured(arena: BodyArena, contentType: string | null): CapturedBody {
-    const size = this.receivedEncodedLength;
+    const size = this.received;
     if (!isText(contentType)) return { contentType, size, start: -1, length: 0, omitted: 'binary' };
     const bytes = this.#chunks.length === 1 ? (this.#chunks[0] as Buffer) : Buffer.concat(this.#chunks);
     this.#chunks.length = 0;

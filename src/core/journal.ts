@@ -100,8 +100,6 @@ export interface JournalRecord {
   path: string;
   /** The raw query string after `?` ('' when none). */
   query: string;
-  /** Fastify's route pattern ("/api/customers/:id.xml"), or null when no route took it. */
-  route: string | null;
   /** The status sent; null when the connection was cut (a reset fault) before any. */
   status: number | null;
   durationMs: number;

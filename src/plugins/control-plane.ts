@@ -97,10 +97,11 @@ export const controlPlanePlugin = fp<ControlPlaneOptions>(
           traffic.multipartSize = Number(headers['content-length'] ?? -1);
           return done(null, payload);
         }
+        // The parser reads the same stream: its listener joins in this turn, before the body flows.
         const tap = new BodyTap();
         traffic.tap = tap;
-        payload.on('error', (error) => tap.destroy(error));
-        done(null, payload.pipe(tap));
+        payload.on('data', (chunk: Buffer) => tap.take(chunk));
+        done(null, payload);
       });
     }
 
@@ -229,7 +230,6 @@ export const controlPlanePlugin = fp<ControlPlaneOptions>(
         method: request.method,
         path: queryAt === -1 ? url : url.slice(0, queryAt),
         query: queryAt === -1 ? '' : redactQuery(url.slice(queryAt + 1)),
-        route: request.routeOptions.url ?? null,
         status,
         durationMs: elapsedMs(traffic),
         fault: traffic.fault,
@@ -238,7 +238,7 @@ export const controlPlanePlugin = fp<ControlPlaneOptions>(
         requestBody:
           traffic.multipartSize !== null
             ? { contentType, size: traffic.multipartSize, start: -1, length: 0, omitted: 'multipart' }
-            : traffic.tap && traffic.tap.receivedEncodedLength > 0
+            : traffic.tap && traffic.tap.received > 0
               ? traffic.tap.captured(plane.bodies, contentType)
               : null,
         responseBody: traffic.responseBody,

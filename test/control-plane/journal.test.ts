@@ -1,3 +1,4 @@
+import { request as httpRequest } from 'node:http';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { basic, testApp } from '../helpers/app.js';
@@ -906,6 +907,39 @@ describe('over a real socket', () => {
     }
     expect(JSON.stringify(entries)).not.toContain('socket-valomnia-SECRET');
     expect(await journalCount(base, 'valomnia', login, 'operationId=listCustomers')).toBe(paths.length);
+  });
+
+  it('keeps a body sent chunked, in pieces apart in time, whole and with its size', async () => {
+    const token = 'socket-chunked';
+    await createTenant(base, { vendor: 'imonggo', credential: token, dataset: 'empty' });
+    const pieces = ['<customer><name>Chunked', ' Body</name><remark>', 'r'.repeat(20_000), '</remark></customer>'];
+    const url = new URL('/api/customers.xml', base);
+    const status = await new Promise<number>((resolve, reject) => {
+      const req = httpRequest(
+        url,
+        {
+          method: 'POST',
+          headers: { authorization: basic(token), 'content-type': 'application/xml', 'transfer-encoding': 'chunked' },
+        },
+        (res) => {
+          res.resume();
+          res.on('end', () => resolve(res.statusCode ?? 0));
+        },
+      );
+      req.on('error', reject);
+      // Each piece after the hooks have run: the journal must see the body as the parser does.
+      const write = (index: number) => {
+        if (index === pieces.length) return req.end();
+        req.write(pieces[index]);
+        setTimeout(() => write(index + 1), 20);
+      };
+      write(0);
+    });
+    expect(status).toBe(200);
+    const body = pieces.join('');
+    const [entry] = await journal(base, 'imonggo', token);
+    expect(entry?.request.headers['transfer-encoding']).toBe('chunked');
+    expect(entry?.request.body).toEqual(textBody('application/xml', body));
   });
 
   it('MYPOS Connect: a token and a sync by filt_LastEditDateUTC_dt_min, page by page', async () => {
