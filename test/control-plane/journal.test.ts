@@ -929,7 +929,10 @@ describe('over a real socket', () => {
       req.on('error', reject);
       // Each piece after the hooks have run: the journal must see the body as the parser does.
       const write = (index: number) => {
-        if (index === pieces.length) return req.end();
+        if (index === pieces.length) {
+          req.end();
+          return;
+        }
         req.write(pieces[index]);
         setTimeout(() => write(index + 1), 20);
       };
