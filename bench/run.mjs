@@ -638,7 +638,7 @@ function report({ throughput, cold, rss, scale, journal, restore, dataDir, impor
   if (journal) {
     out.push(
       '',
-      'Request journal (the same server with --journal 0 and with the default 1,000; runs off/on/off/on, medians)',
+      'Request journal (the same server with --journal 0 and with the default 1,000; runs off/on three times, medians of three)',
       table([
         ['endpoint', 'off req/s', 'on req/s', 'on/off', 'server CPU us/req (off/on)'],
         ...Object.values(journal).map((f) => [
