@@ -74,14 +74,6 @@ export class BodyTap {
   }
 }
 
-/** Fills in a streamed answer's size from the Content-Length it was sent with, when it announced one late. */
-export function completeSize(body: CapturedBody | null, contentLength: unknown): void {
-  if (body && body.size === -1 && contentLength !== undefined) {
-    const size = Number(contentLength);
-    if (Number.isFinite(size)) body.size = size;
-  }
-}
-
 /** A query string (or urlencoded form) with the values of secret fields replaced. */
 export function redactQuery(query: string): string {
   if (!SECRET_FIELD.test(query)) return query;

@@ -1,7 +1,7 @@
 import { Readable } from 'node:stream';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
-import { BodyTap, captureResponse, completeSize, redactQuery } from '../core/captured-body.js';
+import { BodyTap, captureResponse, redactQuery } from '../core/captured-body.js';
 import { clockNow } from '../core/clock.js';
 import { ControlPlane, type ControlPlaneOptions } from '../core/control-plane.js';
 import type { ErrorAnswer } from '../core/error-envelopes.js';
@@ -177,16 +177,19 @@ export const controlPlanePlugin = fp<ControlPlaneOptions>(
       const pending = traffic.pending;
       traffic.pending = null;
       const kind = pending?.fault.kind;
-      // A cut-off or slowed answer is journaled as the route made it; a replaced one as sent.
-      if (plane.journaling && (kind === 'truncate' || kind === 'dribble')) {
+      // A cut-off or slowed answer is journaled as the route made it; a replaced one as sent. The
+      // route's answer is made bytes once, for the journal and for the cut.
+      const cut = kind === 'truncate' || kind === 'dribble';
+      const made = cut && payload !== null && payload !== undefined ? await bytesOf(payload) : payload;
+      if (plane.journaling && cut) {
         traffic.responseBody = captureResponse(
           plane.bodies,
-          payload,
+          made,
           contentTypeOf(reply),
           reply.getHeader('content-length'),
         );
       }
-      const sent = pending ? await applyAfter(pending.fault, request, reply, payload) : payload;
+      const sent = pending ? await applyAfter(pending.fault, request, reply, made) : made;
       return kind === 'reset' ? sent : noteAnswer(request, reply, traffic, sent);
     }
 
@@ -196,7 +199,6 @@ export const controlPlanePlugin = fp<ControlPlaneOptions>(
         // Out whole: the socket reads no more from the answer's buffer.
         if (traffic.answerBuffer && reply.raw.writableFinished) plane.answerBuffers.give(traffic.answerBuffer);
         traffic.answerBuffer = null;
-        completeSize(traffic.responseBody, reply.getHeader('content-length'));
         if (traffic.entry) traffic.entry.durationMs = elapsedMs(traffic);
         else if (!traffic.journaled) journal(request, reply, reply.statusCode);
       }
