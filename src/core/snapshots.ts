@@ -85,26 +85,14 @@ export class SnapshotShelf {
    */
   async restore(snapshot: Snapshot): Promise<void> {
     // Refused before anything changes when the tenants it brings back would pass the limit.
+    const key = (tenant: { vendor: string; credential: string }) => `${tenant.vendor}\u0000${tenant.credential}`;
+    const kept = new Set(snapshot.tenants.map(key));
+    const dropped = snapshot.scope === 'all' ? this.#store.list().filter((tenant) => !kept.has(key(tenant))) : [];
     const missing = snapshot.tenants.filter((state) => !this.#store.find(state.vendor, state.credential)).length;
-    const dropped =
-      snapshot.scope === 'all'
-        ? this.#store
-            .list()
-            .filter(
-              (tenant) =>
-                !snapshot.tenants.some((s) => s.vendor === tenant.vendor && s.credential === tenant.credential),
-            ).length
-        : 0;
-    if (this.#store.list().length - dropped + missing > this.#store.maxTenants) {
+    if (this.#store.list().length - dropped.length + missing > this.#store.maxTenants) {
       throw new TenantLimitError(`at most ${this.#store.maxTenants} tenants`);
     }
-    if (snapshot.scope === 'all') {
-      const kept = new Set(snapshot.tenants.map((state) => `${state.vendor}\u0000${state.credential}`));
-      for (const tenant of this.#store.list()) {
-        if (!kept.has(`${tenant.vendor}\u0000${tenant.credential}`))
-          await this.#store.delete(tenant.vendor, tenant.credential);
-      }
-    }
+    for (const tenant of dropped) await this.#store.delete(tenant.vendor, tenant.credential);
     for (const state of snapshot.tenants) await this.#store.restoreState(state);
   }
 }
