@@ -18,7 +18,12 @@ export class TenantDocumentError extends Error {
  * in a fixed order, bytes in base64. `readTenantDocument` reads it back.
  */
 export function tenantDocument(state: TenantState): string {
-  const document = {
+  return `${JSON.stringify({ ...documentHead(state), data: state.data }, encodeBytes, 2)}\n`;
+}
+
+// A tenant document's fields but its data, in their order.
+function documentHead(state: TenantState) {
+  return {
     format: TENANT_DOCUMENT_FORMAT,
     version: TENANT_DOCUMENT_VERSION,
     vendor: state.vendor,
@@ -27,9 +32,7 @@ export function tenantDocument(state: TenantState): string {
     createdAt: state.createdAt,
     clock: state.clock,
     ...(state.clockSpec ? { clockSpec: state.clockSpec } : {}),
-    data: state.data,
   };
-  return `${JSON.stringify(document, encodeBytes, 2)}\n`;
 }
 
 // Each record's JSON, made once: records are never edited in place (a change stores a new
@@ -68,15 +71,8 @@ export function persistedTenantText(
 /** Everything a data-directory file holds of a tenant but its data. */
 export function persistedHead(tenant: TenantState & Partial<Pick<Tenant, 'id' | 'attachments'>>) {
   return {
-    format: TENANT_DOCUMENT_FORMAT,
-    version: TENANT_DOCUMENT_VERSION,
-    vendor: tenant.vendor,
-    credential: tenant.credential,
+    ...documentHead(tenant),
     ...(tenant.id ? { id: tenant.id } : {}),
-    seed: tenant.seed,
-    createdAt: tenant.createdAt,
-    clock: tenant.clock,
-    ...(tenant.clockSpec ? { clockSpec: tenant.clockSpec } : {}),
     ...(tenant.attachments ? { attachments: tenant.attachments } : {}),
   };
 }
