@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { basic, testApp } from '../helpers/app.js';
+import { createCustomer } from './helpers.js';
 
 // Tenant documents (GET …/export, PUT …/import) and snapshot restores that cannot complete.
 
@@ -8,14 +9,8 @@ const JSON_TYPE = { 'content-type': 'application/json' };
 describe('tenant documents', () => {
   it('round-trips a tenant of the empty dataset that holds a record, into another credential', async () => {
     const app = await testApp({ dataset: 'empty' });
-    const auth = { authorization: basic('blank'), 'content-type': 'application/xml' };
-    const made = await app.inject({
-      method: 'POST',
-      url: '/api/customers.xml',
-      headers: auth,
-      payload: '<customer><name>Only One</name></customer>',
-    });
-    expect(made.statusCode).toBe(200);
+    const made = await createCustomer(app, 'imonggo', { authorization: basic('blank') }, 'Only One');
+    expect(made.status).toBe(200);
     const exported = await app.inject({ url: '/__admin/tenants/imonggo/blank/export' });
     const document = JSON.parse(exported.body);
     expect(document).toMatchObject({
