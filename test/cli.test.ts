@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { basic } from './helpers/app.js';
+import { runToEnd } from './persistence-helpers.js';
 
 // The real process, as `npm start` and the bin run it (dist/ is built by the global setup).
 
@@ -24,24 +25,6 @@ async function listeningUrl(child: ChildProcess): Promise<string> {
     if (match?.[1]) return match[1];
   }
   throw new Error(`exited before listening: ${out}`);
-}
-
-/** Runs the process to its end: exit code, stdout and stderr. */
-async function run(
-  args: string[],
-  env: Record<string, string> = {},
-): Promise<{ code: number; out: string; err: string }> {
-  const child = start(args, env);
-  let out = '';
-  let err = '';
-  child.stdout?.on('data', (chunk) => {
-    out += String(chunk);
-  });
-  child.stderr?.on('data', (chunk) => {
-    err += String(chunk);
-  });
-  const [code] = (await once(child, 'close')) as [number];
-  return { code, out, err };
 }
 
 const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
@@ -88,9 +71,9 @@ describe('pos-sandbox process', () => {
 
   it('prints its version with --version or -v and exits 0', async () => {
     for (const flag of ['--version', '-v']) {
-      expect(await run([flag])).toEqual({ code: 0, out: `pos-sandbox ${version}\n`, err: '' });
+      expect(await runToEnd([flag])).toEqual({ code: 0, out: `pos-sandbox ${version}\n`, err: '' });
     }
-    const help = await run(['--help']);
+    const help = await runToEnd(['--help']);
     expect(help.code).toBe(0);
     expect(help.out).toContain('--version');
   });
@@ -102,7 +85,7 @@ describe('pos-sandbox process', () => {
     try {
       // At the default log level, with the seed worker running: the process still ends at once,
       // and the line does not drown in a logged stack.
-      const { code, out, err } = await run(['--port', String(port)]);
+      const { code, out, err } = await runToEnd(['--port', String(port)]);
       expect(code).toBe(1);
       expect(err).toBe(
         `pos-sandbox: port ${port} on 127.0.0.1 is already in use (--port picks another; 0 a free one)\n`,
@@ -114,12 +97,12 @@ describe('pos-sandbox process', () => {
   });
 
   it('says in one line that the host is not this machine, and exits 1', async () => {
-    const unknown = await run(['--port', '0', '--host', 'nosuchhost.invalid', '--log-level', 'silent']);
+    const unknown = await runToEnd(['--port', '0', '--host', 'nosuchhost.invalid', '--log-level', 'silent']);
     expect(unknown.code).toBe(1);
     // "no such host name", or that DNS did not answer where there is none: one line either way.
     expect(unknown.err).toMatch(/^pos-sandbox: cannot listen on host "nosuchhost\.invalid": [^\n]+\n$/);
     // TEST-NET-1 (RFC 5737): never an address of this machine.
-    const foreign = await run(['--port', '0', '--host', '192.0.2.1', '--log-level', 'silent']);
+    const foreign = await runToEnd(['--port', '0', '--host', '192.0.2.1', '--log-level', 'silent']);
     expect(foreign.code).toBe(1);
     expect(foreign.err).toBe('pos-sandbox: cannot listen on host "192.0.2.1": not an address of this machine\n');
   });
@@ -166,7 +149,7 @@ describe('pos-sandbox process', () => {
 
   it('says in one line that the URL file cannot be written, and exits 1', async () => {
     const file = join(tmpdir(), 'no-such-folder-for-pos-sandbox', 'url');
-    const { code, err } = await run(['--port', '0', '--log-level', 'silent', '--url-file', file]);
+    const { code, err } = await runToEnd(['--port', '0', '--log-level', 'silent', '--url-file', file]);
     expect(code).toBe(1);
     expect(err).toBe(`pos-sandbox: cannot write the URL file ${file} (ENOENT)\n`);
   });

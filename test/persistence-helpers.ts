@@ -46,10 +46,14 @@ export interface Process {
 }
 
 /** Spawns `node dist/pos-sandbox.js <args>`; cleanUp kills it if the test does not. */
-export function spawnSandbox(args: readonly string[], options: { cwd?: string } = {}): Process {
+export function spawnSandbox(
+  args: readonly string[],
+  options: { cwd?: string; env?: Record<string, string> } = {},
+): Process {
   const child = spawn(process.execPath, [BIN, ...args], {
     stdio: ['ignore', 'pipe', 'pipe'],
     ...(options.cwd ? { cwd: options.cwd } : {}),
+    ...(options.env ? { env: { ...process.env, ...options.env } } : {}),
   });
   children.add(child);
   let out = '';
@@ -113,8 +117,11 @@ export async function listening(started: Process): Promise<Server> {
 }
 
 /** Runs the process to its end: exit code, stdout and stderr. */
-export async function runToEnd(args: readonly string[]): Promise<{ code: number | null; out: string; err: string }> {
-  const started = spawnSandbox(args);
+export async function runToEnd(
+  args: readonly string[],
+  env?: Record<string, string>,
+): Promise<{ code: number | null; out: string; err: string }> {
+  const started = spawnSandbox(args, env ? { env } : {});
   const code = await started.closed;
   return { code, out: started.stdout(), err: started.stderr() };
 }
