@@ -1,3 +1,5 @@
+import type { TextParts } from './text-parts.js';
+
 /** Text answers shorter than this are encoded into Node's own shared pool (Buffer.from's). */
 const SHARED_POOL_BYTES = 4 * 1024;
 
@@ -11,7 +13,7 @@ const LARGEST_KEPT = 1024 * 1024;
 const FREE_BUFFERS = 32;
 const FREE_BYTES = 8 * 1024 * 1024;
 
-/** A text answer as the bytes to send, and the buffer to give back once they are out (if any). */
+/** A text answer (or a page's parts) as the bytes to send, and the buffer to give back once they are out (if any). */
 export interface EncodedAnswer {
   bytes: Buffer;
   buffer: Buffer | null;
@@ -35,6 +37,19 @@ export class AnswerBuffers {
     if (size < SHARED_POOL_BYTES || size > LARGEST_KEPT) return { bytes: Buffer.from(text, 'utf8'), buffer: null };
     const buffer = this.#take(size);
     buffer.write(text, 0, size, 'utf8');
+    return { bytes: buffer.subarray(0, size), buffer };
+  }
+
+  /** A page's parts one after another: in a buffer of the pool when it is large, else in Node's shared pool. */
+  join(page: TextParts): EncodedAnswer {
+    const { size } = page;
+    if (size < SHARED_POOL_BYTES || size > LARGEST_KEPT) return { bytes: page.joined(), buffer: null };
+    const buffer = this.#take(size);
+    let at = 0;
+    for (const part of page.parts) {
+      buffer.set(part, at);
+      at += part.length;
+    }
     return { bytes: buffer.subarray(0, size), buffer };
   }
 

@@ -13,28 +13,47 @@ function isText(contentType: string | null): boolean {
   return contentType === null || TEXT_TYPE.test(contentType);
 }
 
+/** A body the journal keeps as its type and size only, and why. */
+export function bodyNotKept(contentType: string | null, size: number, omitted: 'binary' | 'multipart'): CapturedBody {
+  return { contentType, size, start: -1, length: 0, parts: null, omitted };
+}
+
+// A text body of `size` bytes, kept in the arena: `bytes` copied, or the parts they were sent as
+// (see TextParts).
+function keptBody(
+  arena: BodyArena,
+  bytes: Uint8Array,
+  contentType: string | null,
+  size: number,
+  parts: readonly Buffer[] | null,
+): CapturedBody {
+  const body: CapturedBody = { contentType, size, start: -1, length: 0, parts: null, omitted: null };
+  if (parts === null) arena.write(bytes, body);
+  else arena.keep(parts, bytes, body);
+  return body;
+}
+
 /**
  * What a journal keeps of a response payload as Fastify's onSend hook holds it: the first 64 KiB
  * of its bytes when it is text (a string is encoded here; the plugin hands over the bytes it
- * sends, see AnswerBuffers), else its type and size.
+ * sends, see AnswerBuffers, and the parts of a page sent as them), else its type and size.
  */
 export function captureResponse(
   arena: BodyArena,
   payload: unknown,
   contentType: string | null,
   contentLength: unknown,
+  parts: readonly Buffer[] | null = null,
 ): CapturedBody | null {
   if (payload === null || payload === undefined) return null;
   const bytes = typeof payload === 'string' ? Buffer.from(payload, 'utf8') : payload;
   if (Buffer.isBuffer(bytes)) {
-    if (!isText(contentType)) return { contentType, size: bytes.length, start: -1, length: 0, omitted: 'binary' };
-    const body: CapturedBody = { contentType, size: bytes.length, start: -1, length: 0, omitted: null };
-    arena.write(bytes, body);
-    return body;
+    if (!isText(contentType)) return bodyNotKept(contentType, bytes.length, 'binary');
+    return keptBody(arena, bytes, contentType, bytes.length, parts);
   }
   // A stream: its size is what the head announces, when it does.
   const size = Number(contentLength);
-  return { contentType, size: Number.isFinite(size) ? size : -1, start: -1, length: 0, omitted: 'binary' };
+  return bodyNotKept(contentType, Number.isFinite(size) ? size : -1, 'binary');
 }
 
 /**
@@ -64,13 +83,13 @@ export class BodyTap {
   /** The body read so far, copied into the arena, with credentials in a form redacted. */
   captured(arena: BodyArena, contentType: string | null): CapturedBody {
     const size = this.received;
-    if (!isText(contentType)) return { contentType, size, start: -1, length: 0, omitted: 'binary' };
+    if (!isText(contentType)) return bodyNotKept(contentType, size, 'binary');
     const bytes = this.#chunks.length === 1 ? (this.#chunks[0] as Buffer) : Buffer.concat(this.#chunks);
     this.#chunks.length = 0;
-    const body: CapturedBody = { contentType, size, start: -1, length: 0, omitted: null };
     const form = contentType !== null && /^application\/x-www-form-urlencoded/i.test(contentType);
-    arena.write(form ? Buffer.from(redactQuery(bytes.toString('latin1')), 'latin1') : bytes, body);
-    return body;
+    const kept = form ? Buffer.from(redactQuery(bytes.toString('latin1')), 'latin1') : bytes;
+    // Its size is what was received, a redacted form's included.
+    return keptBody(arena, kept, contentType, size, null);
   }
 }
 

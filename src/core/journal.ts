@@ -13,36 +13,48 @@ export const DEFAULT_JOURNAL_SIZE = 1000;
  */
 export const DEFAULT_JOURNAL_BODY_BYTES = 8 * 1024 * 1024;
 
-/** Where a kept body's bytes are in the arena. */
+/** Where a kept body is in the arena. */
 export interface ArenaSlice {
   /** Position in the stream of every byte the arena was ever given. */
   start: number;
   length: number;
+  /** The pieces it was sent as, kept instead of a copy (see TextParts); null when copied. */
+  parts: readonly Buffer[] | null;
 }
 
 /** What a journal keeps of a body: its type and size, and its first 64 KiB when it is text. */
-export interface CapturedBody {
+export interface CapturedBody extends ArenaSlice {
   contentType: string | null;
   /** Its full size in bytes (-1 when unknown: a streamed answer that announced none). */
   size: number;
-  /** Where its first 64 KiB are in the arena (see ArenaSlice); -1 when it is not kept. */
-  start: number;
-  length: number;
   /** Why nothing is kept: not text (an image), or multipart (read by the route, not by the journal). */
   omitted: 'binary' | 'multipart' | null;
 }
 
+/** Of `bytes`, how many the journal keeps: at most 64 KiB, ending on a whole UTF-8 character. */
+function keptLength(bytes: Uint8Array): number {
+  let length = Math.min(bytes.length, JOURNAL_BODY_BYTES);
+  // A cut inside a UTF-8 character moves back to its first byte: the kept text ends whole.
+  while (length > 0 && length < bytes.length && ((bytes[length] as number) & 0xc0) === 0x80) length--;
+  return length;
+}
+
 /**
- * The bytes of every journal's bodies: one ring buffer, allocated once, written round and round.
- * Keeping bodies as objects of their own made every answer outlive a few garbage collections and
- * die old, which cost a busy list more than all the rest of the journal; a copy into the ring
- * costs a memcpy and leaves nothing to collect. A body the ring has written over since reads as
- * gone (`"omitted": "memory"`), so the oldest bodies anywhere go first.
+ * The bytes of every journal's bodies, within one budget: a ring buffer, allocated once, written
+ * round and round. Keeping bodies as objects of their own made every answer outlive a few garbage
+ * collections and die old, which cost a busy list more than all the rest of the journal; a copy
+ * into the ring costs a memcpy and leaves nothing to collect. A page sent as parts (see TextParts)
+ * is not copied: the body holds its pieces, which already live as long as their records, and
+ * takes its place in the ring's stream all the same. A body the stream has moved past by more than
+ * the budget since reads as gone (`"omitted": "memory"`), so the oldest bodies anywhere go first.
  */
 export class BodyArena {
   readonly #capacity: number;
   #buffer: Buffer | null = null;
   #written = 0;
+  /** Bodies that hold parts, oldest first from #oldestHeld: let go once the stream passes them. */
+  #held: ArenaSlice[] = [];
+  #oldestHeld = 0;
 
   constructor(capacity: number) {
     this.#capacity = Math.max(capacity, JOURNAL_BODY_BYTES);
@@ -68,20 +80,54 @@ export class BodyArena {
    * where in `into`: no object of its own per body, since every entry outlives a few collections.
    */
   write(bytes: Uint8Array, into: ArenaSlice): void {
-    let length = Math.min(bytes.length, JOURNAL_BODY_BYTES);
-    // A cut inside a UTF-8 character moves back to its first byte: the kept text ends whole.
-    while (length > 0 && length < bytes.length && ((bytes[length] as number) & 0xc0) === 0x80) length--;
+    const length = keptLength(bytes);
     const buffer = this.#ring();
     const at = this.#reserve(length);
     buffer.set(length === bytes.length ? bytes : bytes.subarray(0, length), at);
     into.start = this.#written;
     into.length = length;
     this.#written += length;
+    this.#letGo();
   }
 
-  /** A copy of a slice's bytes, or null when none was kept or the ring has written over them since. */
+  /**
+   * Keeps a page's parts (those within its first 64 KiB) in place of a copy of `bytes`, the same
+   * page as sent: the stream moves on by what a copy would have taken.
+   */
+  keep(parts: readonly Buffer[], bytes: Uint8Array, into: ArenaSlice): void {
+    const length = keptLength(bytes);
+    let covered = 0;
+    let count = 0;
+    while (covered < length) covered += (parts[count++] as Buffer).length;
+    into.parts = count === parts.length ? parts : parts.slice(0, count);
+    into.start = this.#written;
+    into.length = length;
+    this.#written += length;
+    this.#held.push(into);
+    this.#letGo();
+  }
+
+  // The parts of bodies the stream has passed go to the collector (their entries read as gone).
+  #letGo(): void {
+    const held = this.#held;
+    while (this.#oldestHeld < held.length && this.#gone(held[this.#oldestHeld] as ArenaSlice)) {
+      (held[this.#oldestHeld++] as ArenaSlice).parts = null;
+    }
+    if (this.#oldestHeld > 1024 && this.#oldestHeld * 2 > held.length) {
+      held.splice(0, this.#oldestHeld);
+      this.#oldestHeld = 0;
+    }
+  }
+
+  #gone(slice: ArenaSlice): boolean {
+    return this.#written - slice.start > this.#capacity;
+  }
+
+  /** A copy of a slice's bytes, or null when none was kept or the stream has passed them since. */
   read(slice: ArenaSlice): Buffer | null {
-    if (this.#buffer === null || slice.start < 0 || this.#written - slice.start > this.#capacity) return null;
+    if (slice.start < 0 || this.#gone(slice)) return null;
+    if (slice.parts !== null) return Buffer.concat(slice.parts as Buffer[], slice.length);
+    if (this.#buffer === null) return null;
     const at = slice.start % this.#capacity;
     return Buffer.from(this.#buffer.subarray(at, at + slice.length));
   }

@@ -1,7 +1,7 @@
 import { Readable } from 'node:stream';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
-import { BodyTap, captureResponse, redactQuery } from '../core/captured-body.js';
+import { BodyTap, bodyNotKept, captureResponse, redactQuery } from '../core/captured-body.js';
 import { clockNow } from '../core/clock.js';
 import { ControlPlane, type ControlPlaneOptions } from '../core/control-plane.js';
 import type { ErrorAnswer } from '../core/error-envelopes.js';
@@ -10,6 +10,7 @@ import type { CapturedBody, JournalRecord } from '../core/journal.js';
 import { operationIndex } from '../core/operations.js';
 import { SnapshotShelf } from '../core/snapshots.js';
 import type { Tenant } from '../core/store.js';
+import { TextParts } from '../core/text-parts.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -145,19 +146,21 @@ export const controlPlanePlugin = fp<ControlPlaneOptions>(
 
     app.addHook('onSend', (request, reply, payload, done) => {
       const traffic = request.traffic;
-      if (!traffic || !request.tenant) return done(null, payload);
+      if (!traffic || !request.tenant) return done(null, payload instanceof TextParts ? payload.joined() : payload);
       if (!traffic.pending) return done(null, noteAnswer(request, reply, traffic, payload));
       answerFaulted(request, reply, traffic, payload).then((sent) => done(null, sent), done);
     });
 
-    // The answer as it leaves: a text answer encoded once, into a buffer of the pool that goes to
-    // the socket (see AnswerBuffers), and kept in the journal, which takes the request before it
-    // is sent, so a client that asks the journal the moment its answer arrives finds the entry
-    // (its duration is completed when the answer is out). Gives back the payload to send.
+    // The answer as it leaves: a text answer encoded once (a page's parts copied one after
+    // another) into a buffer of the pool that goes to the socket (see AnswerBuffers), and kept in
+    // the journal (a page as its parts), which takes the request before it is sent, so a client
+    // that asks the journal the moment its answer arrives finds the entry (its duration is
+    // completed when the answer is out). Gives back the payload to send.
     function noteAnswer(request: FastifyRequest, reply: FastifyReply, traffic: Traffic, payload: unknown): unknown {
       let sent = payload;
-      if (typeof payload === 'string') {
-        const encoded = plane.answerBuffers.encode(payload);
+      const page = payload instanceof TextParts ? payload : null;
+      if (typeof payload === 'string' || page !== null) {
+        const encoded = page !== null ? plane.answerBuffers.join(page) : plane.answerBuffers.encode(payload as string);
         sent = encoded.bytes;
         traffic.answerBuffer = encoded.buffer;
       }
@@ -167,6 +170,7 @@ export const controlPlanePlugin = fp<ControlPlaneOptions>(
           sent,
           contentTypeOf(reply),
           reply.getHeader('content-length'),
+          page?.parts ?? null,
         );
       }
       if (!traffic.journaled) journal(request, reply, reply.statusCode);
@@ -178,9 +182,13 @@ export const controlPlanePlugin = fp<ControlPlaneOptions>(
       traffic.pending = null;
       const kind = pending?.fault.kind;
       // A cut-off or slowed answer is journaled as the route made it; a replaced one as sent. The
-      // route's answer is made bytes once, for the journal and for the cut.
+      // route's answer is made bytes once, for the journal and for the cut (a page's parts always:
+      // Fastify sends no such object).
       const cut = kind === 'truncate' || kind === 'dribble';
-      const made = cut && payload !== null && payload !== undefined ? await bytesOf(payload) : payload;
+      const made =
+        (cut && payload !== null && payload !== undefined) || payload instanceof TextParts
+          ? await bytesOf(payload)
+          : payload;
       if (plane.journaling && cut) {
         traffic.responseBody = captureResponse(
           plane.bodies,
@@ -239,7 +247,7 @@ export const controlPlanePlugin = fp<ControlPlaneOptions>(
         head: request.raw.rawHeaders.join('\n'),
         requestBody:
           traffic.multipartSize !== null
-            ? { contentType, size: traffic.multipartSize, start: -1, length: 0, omitted: 'multipart' }
+            ? bodyNotKept(contentType, traffic.multipartSize, 'multipart')
             : traffic.tap && traffic.tap.received > 0
               ? traffic.tap.captured(plane.bodies, contentType)
               : null,
@@ -331,6 +339,7 @@ function sleep(ms: number): Promise<void> {
 
 async function bytesOf(payload: unknown): Promise<Buffer> {
   if (payload === null || payload === undefined) return Buffer.alloc(0);
+  if (payload instanceof TextParts) return payload.joined();
   if (typeof payload === 'string') return Buffer.from(payload);
   if (Buffer.isBuffer(payload)) return payload;
   const chunks: Buffer[] = [];

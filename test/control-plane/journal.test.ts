@@ -447,6 +447,28 @@ describe('bodies', () => {
     });
   });
 
+  it('keeps a page as it was sent, after its records change, in XML and JSON', async () => {
+    const token = 'journal-page-then-edit';
+    await createTenant(app, { vendor: 'imonggo', credential: token, dataset: 'demo', records: 5 });
+    const headers = { authorization: basic(token) };
+    const before = [
+      await send(app, '/api/customers.xml', { headers }),
+      await send(app, '/api/customers.json', { headers }),
+    ];
+    const [first] = JSON.parse(before[1]?.text ?? '[]') as { id: number }[];
+    const edited = await send(app, `/api/customers/${first?.id}.xml`, {
+      method: 'PUT',
+      headers: { ...headers, 'content-type': 'application/xml' },
+      body: '<customer><remark>changed after the list</remark></customer>',
+    });
+    expect(edited.status).toBe(200);
+    const after = await send(app, '/api/customers.json', { headers });
+    expect(after.text).toContain('changed after the list');
+    const lists = (await journal(app, 'imonggo', token)).filter((entry) => entry.method === 'GET');
+    expect(lists.map((entry) => entry.response.body?.text)).toEqual([before[0]?.text, before[1]?.text, after.text]);
+    expect(before[1]?.text).not.toContain('changed after the list');
+  });
+
   it('cuts a request body at 64 KiB; one of exactly 64 KiB is whole', async () => {
     const token = 'journal-big-body';
     await createTenant(app, { vendor: 'imonggo', credential: token, dataset: 'empty' });

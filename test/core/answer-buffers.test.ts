@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { AnswerBuffers } from '../../src/core/answer-buffers.js';
+import { pageOf } from '../../src/core/text-parts.js';
 
 /** The pool text answers are encoded into: the bytes are always the text's UTF-8, whatever reuse. */
 describe('AnswerBuffers', () => {
@@ -55,5 +56,19 @@ describe('AnswerBuffers', () => {
     const huge = pool.encode('z'.repeat(2 * 1024 * 1024));
     expect(huge.buffer).toBeNull();
     expect(huge.bytes.length).toBe(2 * 1024 * 1024);
+  });
+
+  it("joins a page's parts to exactly their bytes, in the pool when large and in Node's shared pool when small", () => {
+    const pool = new AnswerBuffers();
+    const items = ['é'.repeat(3_000), 'plain', '😀'.repeat(2_000)].map((text) => Buffer.from(text));
+    const page = pageOf(Buffer.from('['), items, (item) => item, Buffer.from(','), Buffer.from(']'));
+    const expected = Buffer.from(`[${'é'.repeat(3_000)},plain,${'😀'.repeat(2_000)}]`);
+    expect(page.size).toBe(expected.length);
+    const large = pool.join(page);
+    expect(large.buffer).not.toBeNull();
+    expect(large.bytes.equals(expected)).toBe(true);
+    const small = pool.join(pageOf(Buffer.from('<a>'), [Buffer.from('x')], (item) => item, null, Buffer.from('</a>')));
+    expect(small.buffer).toBeNull();
+    expect(small.bytes.toString()).toBe('<a>x</a>');
   });
 });

@@ -1,5 +1,6 @@
 import { toDbTime } from '../../core/dates.js';
-import { joinRendered, renderOnce } from '../../core/rendered-records.js';
+import { renderOnce } from '../../core/rendered-records.js';
+import { pageOf, type TextParts } from '../../core/text-parts.js';
 import { integerElement, textElement, XML_DECLARATION, xmlDocument } from '../../core/xml-render.js';
 import { statusText } from './errors.js';
 import type { ImonggoRecord } from './model.js';
@@ -13,10 +14,13 @@ export const CONTENT_TYPE: Record<Format, string> = {
   json: 'application/json; charset=utf-8',
 };
 
-/** A resource's list items, each rendered once per record (see renderOnce). */
+/** A resource's list items, each rendered once per record (see renderOnce), as bytes. */
 interface ListItems<R> {
-  xml: (record: R) => string;
-  json: (record: R) => string;
+  xml: (record: R) => Buffer;
+  json: (record: R) => Buffer;
+  /** The XML page's head and tail around the items. */
+  xmlHead: Buffer;
+  xmlTail: Buffer;
 }
 const listItems = new WeakMap<object, ListItems<never>>();
 
@@ -24,8 +28,10 @@ function listItemsOf<R extends ImonggoRecord>(resource: ResourceDefinition<R>): 
   let items = listItems.get(resource) as ListItems<R> | undefined;
   if (!items) {
     items = {
-      xml: renderOnce((record: R) => recordXml(resource, record, '  ')),
-      json: renderOnce((record: R) => JSON.stringify(recordJson(resource, record))),
+      xml: renderOnce((record: R) => Buffer.from(recordXml(resource, record, '  '))),
+      json: renderOnce((record: R) => Buffer.from(JSON.stringify(recordJson(resource, record)))),
+      xmlHead: Buffer.from(`${XML_DECLARATION}<${resource.collection} type="array">\n`),
+      xmlTail: Buffer.from(`</${resource.collection}>\n`),
     };
     listItems.set(resource, items as ListItems<never>);
   }
@@ -59,21 +65,20 @@ export function renderRecord<R extends ImonggoRecord>(
   return XML_DECLARATION + recordXml(resource, record, '');
 }
 
+const JSON_OPEN = Buffer.from('[');
+const JSON_COMMA = Buffer.from(',');
+const JSON_CLOSE = Buffer.from(']');
+
 /** A page of records; the XML of an empty page is the vendor's own exact form. */
 export function renderList<R extends ImonggoRecord>(
   resource: ResourceDefinition<R>,
   records: readonly R[],
   format: Format,
-): string {
+): string | TextParts {
   const items = listItemsOf(resource);
-  if (format === 'json') return joinRendered('[', records.map(items.json), ',', ']');
+  if (format === 'json') return pageOf(JSON_OPEN, records, items.json, JSON_COMMA, JSON_CLOSE);
   if (records.length === 0) return `${XML_DECLARATION}${resource.emptyListXml}\n`;
-  return joinRendered(
-    `${XML_DECLARATION}<${resource.collection} type="array">\n`,
-    records.map(items.xml),
-    '',
-    `</${resource.collection}>\n`,
-  );
+  return pageOf(items.xmlHead, records, items.xml, null, items.xmlTail);
 }
 
 /** q=count. */

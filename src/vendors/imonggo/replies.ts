@@ -2,13 +2,15 @@ import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { isClientDisconnect, logRequestError } from '../../core/client-errors.js';
 import { type ErrorAnswer, pathOfUrl, sendErrorAnswer } from '../../core/error-envelopes.js';
 import { CapacityError } from '../../core/limits.js';
+import { sendParts, TextParts } from '../../core/text-parts.js';
 import { XmlSyntaxError } from '../../core/xml-parse.js';
 import { ACCESS_DENIED_BODY, AUTH_REALM, ImonggoHttpError, ImonggoValidationError } from './errors.js';
 import { CONTENT_TYPE, type Format, renderStatusError, renderValidationErrors } from './render.js';
 
-/** A 200 with a rendered body. */
-export function send(reply: FastifyReply, format: Format, body: string | Buffer): FastifyReply {
-  return reply.code(200).type(CONTENT_TYPE[format]).send(body);
+/** A 200 with a rendered body (a page as its parts). */
+export function send(reply: FastifyReply, format: Format, body: string | Buffer | TextParts): FastifyReply {
+  reply.code(200).type(CONTENT_TYPE[format]);
+  return body instanceof TextParts ? sendParts(reply, body) : reply.send(body);
 }
 
 /**
