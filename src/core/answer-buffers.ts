@@ -1,4 +1,4 @@
-import type { TextParts } from './text-parts.js';
+import { type TextParts, writeParts } from './text-parts.js';
 
 /** Text answers shorter than this are encoded into Node's own shared pool (Buffer.from's). */
 const SHARED_POOL_BYTES = 4 * 1024;
@@ -45,11 +45,7 @@ export class AnswerBuffers {
     const { size } = page;
     if (size < SHARED_POOL_BYTES || size > LARGEST_KEPT) return { bytes: page.joined(), buffer: null };
     const buffer = this.#take(size);
-    let at = 0;
-    for (const part of page.parts) {
-      buffer.set(part, at);
-      at += part.length;
-    }
+    writeParts(page.parts, buffer);
     return { bytes: buffer.subarray(0, size), buffer };
   }
 

@@ -1,4 +1,5 @@
 import { type BodyArena, type CapturedBody, JOURNAL_BODY_BYTES } from './journal.js';
+import type { TextPart } from './text-parts.js';
 
 /** Bodies a journal keeps as text; any other type (an image, a PDF) is kept as its size and type. */
 const TEXT_TYPE = /^(text\/|application\/([\w.+-]*\+)?(json|xml|x-www-form-urlencoded|yaml|javascript)\b)/i;
@@ -25,7 +26,7 @@ function keptBody(
   bytes: Uint8Array,
   contentType: string | null,
   size: number,
-  parts: readonly Buffer[] | null,
+  parts: readonly TextPart[] | null,
 ): CapturedBody {
   const body: CapturedBody = { contentType, size, start: -1, length: 0, parts: null, omitted: null };
   if (parts === null) arena.write(bytes, body);
@@ -43,7 +44,7 @@ export function captureResponse(
   payload: unknown,
   contentType: string | null,
   contentLength: unknown,
-  parts: readonly Buffer[] | null = null,
+  parts: readonly TextPart[] | null = null,
 ): CapturedBody | null {
   if (payload === null || payload === undefined) return null;
   const bytes = typeof payload === 'string' ? Buffer.from(payload, 'utf8') : payload;

@@ -1,3 +1,4 @@
+import { byteLengthOf, type TextPart, writeParts } from './text-parts.js';
 import { wildcardMatcher } from './wildcard.js';
 
 /** Bytes of a request or response body a journal entry keeps; the rest is counted, not kept. */
@@ -19,7 +20,7 @@ export interface ArenaSlice {
   start: number;
   length: number;
   /** The pieces it was sent as, kept instead of a copy (see TextParts); null when copied. */
-  parts: readonly Buffer[] | null;
+  parts: readonly TextPart[] | null;
 }
 
 /** What a journal keeps of a body: its type and size, and its first 64 KiB when it is text. */
@@ -94,11 +95,11 @@ export class BodyArena {
    * Keeps a page's parts (those within its first 64 KiB) in place of a copy of `bytes`, the same
    * page as sent: the stream moves on by what a copy would have taken.
    */
-  keep(parts: readonly Buffer[], bytes: Uint8Array, into: ArenaSlice): void {
+  keep(parts: readonly TextPart[], bytes: Uint8Array, into: ArenaSlice): void {
     const length = keptLength(bytes);
     let covered = 0;
     let count = 0;
-    while (covered < length) covered += (parts[count++] as Buffer).length;
+    while (covered < length) covered += byteLengthOf(parts[count++] as TextPart);
     into.parts = count === parts.length ? parts : parts.slice(0, count);
     into.start = this.#written;
     into.length = length;
@@ -126,7 +127,11 @@ export class BodyArena {
   /** A copy of a slice's bytes, or null when none was kept or the stream has passed them since. */
   read(slice: ArenaSlice): Buffer | null {
     if (slice.start < 0 || this.#gone(slice)) return null;
-    if (slice.parts !== null) return Buffer.concat(slice.parts as Buffer[], slice.length);
+    if (slice.parts !== null) {
+      const bytes = Buffer.allocUnsafe(slice.parts.reduce((size, part) => size + byteLengthOf(part), 0));
+      writeParts(slice.parts, bytes);
+      return bytes.subarray(0, slice.length);
+    }
     if (this.#buffer === null) return null;
     const at = slice.start % this.#capacity;
     return Buffer.from(this.#buffer.subarray(at, at + slice.length));

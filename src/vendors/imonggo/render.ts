@@ -1,6 +1,6 @@
 import { toDbTime } from '../../core/dates.js';
 import { renderOnce } from '../../core/rendered-records.js';
-import { pageOf, type TextParts } from '../../core/text-parts.js';
+import { keptBytes, pageOf, type TextParts } from '../../core/text-parts.js';
 import { integerElement, textElement, XML_DECLARATION, xmlDocument } from '../../core/xml-render.js';
 import { statusText } from './errors.js';
 import type { ImonggoRecord } from './model.js';
@@ -19,8 +19,8 @@ interface ListItems<R> {
   xml: (record: R) => Buffer;
   json: (record: R) => Buffer;
   /** The XML page's head and tail around the items. */
-  xmlHead: Buffer;
-  xmlTail: Buffer;
+  xmlHead: string;
+  xmlTail: string;
 }
 const listItems = new WeakMap<object, ListItems<never>>();
 
@@ -28,10 +28,10 @@ function listItemsOf<R extends ImonggoRecord>(resource: ResourceDefinition<R>): 
   let items = listItems.get(resource) as ListItems<R> | undefined;
   if (!items) {
     items = {
-      xml: renderOnce((record: R) => Buffer.from(recordXml(resource, record, '  '))),
-      json: renderOnce((record: R) => Buffer.from(JSON.stringify(recordJson(resource, record)))),
-      xmlHead: Buffer.from(`${XML_DECLARATION}<${resource.collection} type="array">\n`),
-      xmlTail: Buffer.from(`</${resource.collection}>\n`),
+      xml: renderOnce((record: R) => keptBytes(recordXml(resource, record, '  '))),
+      json: renderOnce((record: R) => keptBytes(JSON.stringify(recordJson(resource, record)))),
+      xmlHead: `${XML_DECLARATION}<${resource.collection} type="array">\n`,
+      xmlTail: `</${resource.collection}>\n`,
     };
     listItems.set(resource, items as ListItems<never>);
   }
@@ -65,10 +65,6 @@ export function renderRecord<R extends ImonggoRecord>(
   return XML_DECLARATION + recordXml(resource, record, '');
 }
 
-const JSON_OPEN = Buffer.from('[');
-const JSON_COMMA = Buffer.from(',');
-const JSON_CLOSE = Buffer.from(']');
-
 /** A page of records; the XML of an empty page is the vendor's own exact form. */
 export function renderList<R extends ImonggoRecord>(
   resource: ResourceDefinition<R>,
@@ -76,7 +72,7 @@ export function renderList<R extends ImonggoRecord>(
   format: Format,
 ): string | TextParts {
   const items = listItemsOf(resource);
-  if (format === 'json') return pageOf(JSON_OPEN, records, items.json, JSON_COMMA, JSON_CLOSE);
+  if (format === 'json') return pageOf('[', records, items.json, ',', ']');
   if (records.length === 0) return `${XML_DECLARATION}${resource.emptyListXml}\n`;
   return pageOf(items.xmlHead, records, items.xml, null, items.xmlTail);
 }

@@ -3,6 +3,7 @@ import { clockNow } from '../../core/clock.js';
 import { renderOnce } from '../../core/rendered-records.js';
 import type { Tenant } from '../../core/store.js';
 import { decodeUtf8 } from '../../core/text.js';
+import { keptBytes, sendParts, type TextPart, TextParts } from '../../core/text-parts.js';
 import { customerFields, customerObjectOf } from './customer-input.js';
 import {
   HAS_SALES_TEXT,
@@ -33,10 +34,7 @@ export function customerRoutes(api: FastifyInstance): void {
     const { data } = allowed(request, 'read');
     const query = readListQuery(request.query as RawQuery);
     const { total, offset, rows } = listCustomers(customerIndex(data), query);
-    return reply
-      .code(200)
-      .type(JSON_TYPE)
-      .send(flatPage(rows, query.fields, offset, total));
+    return sendParts(reply.code(200).type(JSON_TYPE), flatPage(rows, query.fields, offset, total));
   });
 
   api.get('/customers/:identifier', (request, reply) => {
@@ -82,49 +80,28 @@ export function customerRoutes(api: FastifyInstance): void {
 }
 
 // A customer's full JSON as UTF-8, kept per record like its flat view below.
-const customerBytes = renderOnce((customer: Customer) => Buffer.from(JSON.stringify(customerJson(customer))));
+const customerBytes = renderOnce((customer: Customer) => keptBytes(JSON.stringify(customerJson(customer))));
 
 // The whole flat view of a customer as UTF-8, kept per record (records are replaced, never
 // edited): a row of a list without sFieldList is these bytes and the two counters. Kept as bytes
 // because a page of text with any non-ASCII letter ("Émilie", "Montréal") is re-encoded on every
 // request, which cost more than building the page; copying kept bytes is a memcpy.
-const allFlatFields = renderOnce((customer: Customer) => Buffer.from(flatFieldsJson(customer, FLAT_FIELDS)));
+const allFlatFields = renderOnce((customer: Customer) => keptBytes(flatFieldsJson(customer, FLAT_FIELDS)));
 
 /**
- * A list page as one Buffer: `[{<fields>,"customSortRowNumber":n,"liTotalCount":t},…]`, each
- * row's fields copied from its kept bytes (or rendered, for an sFieldList) and the counters,
- * plain ASCII, written in place.
+ * A list page as its parts (see TextParts): `[{<fields>,"customSortRowNumber":n,"liTotalCount":t},…]`,
+ * each row's fields its kept bytes (or rendered, for an sFieldList), the counters text.
  */
-function flatPage(rows: readonly Customer[], fields: readonly FlatField[], offset: number, total: number): Buffer {
-  const members = rows.map((customer) =>
-    fields === FLAT_FIELDS ? allFlatFields(customer) : Buffer.from(flatFieldsJson(customer, fields)),
-  );
-  const counters = rows.map(
-    (_customer, at) =>
-      `${members[at]?.length ? ',' : ''}"customSortRowNumber":${offset + at + 1},"liTotalCount":${total}}`,
-  );
-  let size = 2 + Math.max(0, rows.length - 1);
-  for (let at = 0; at < rows.length; at += 1) size += 1 + (members[at]?.length ?? 0) + (counters[at]?.length ?? 0);
-  const page = Buffer.allocUnsafe(size);
-  let end = 0;
-  page[end++] = 0x5b; // [
+function flatPage(rows: readonly Customer[], fields: readonly FlatField[], offset: number, total: number): TextParts {
+  const parts: TextPart[] = ['['];
   for (let at = 0; at < rows.length; at += 1) {
-    if (at > 0) page[end++] = 0x2c; // ,
-    page[end++] = 0x7b; // {
-    const member = members[at] as Buffer;
-    page.set(member, end);
-    end += member.length;
-    end = writeAscii(page, counters[at] as string, end);
+    const customer = rows[at] as Customer;
+    const members = fields === FLAT_FIELDS ? allFlatFields(customer) : flatFieldsJson(customer, fields);
+    parts.push(at > 0 ? ',{' : '{', members);
+    parts.push(`${members.length > 0 ? ',' : ''}"customSortRowNumber":${offset + at + 1},"liTotalCount":${total}}`);
   }
-  page[end] = 0x5d; // ]
-  return page;
-}
-
-// The counters are a few dozen ASCII characters per row: a plain loop writes them faster than a
-// call into Buffer.write per row.
-function writeAscii(target: Buffer, text: string, at: number): number {
-  for (let i = 0; i < text.length; i += 1) target[at + i] = text.charCodeAt(i);
-  return at + text.length;
+  parts.push(']');
+  return new TextParts(parts);
 }
 
 /** A row's fields as JSON members without the braces (`"customerId":…,"…":…`), '' for none. */

@@ -1,3 +1,4 @@
+import { keptBytes } from '../../core/text-parts.js';
 /**
  * Records are rendered once (see core/rendered-records) but two parts of their JSON differ
  * between tenants sharing a seeded record and between requests: the organization's name, and
@@ -115,10 +116,7 @@ export function filledBytes(pieces: readonly Piece[], fill: Fill): Buffer {
   }
   let bytes = kept.get(pieces);
   if (!bytes) {
-    const text = fillPieces(pieces, fill);
-    // Outside Node's 8 KB pool: a kept slice of a pool slab would keep the whole slab alive.
-    bytes = Buffer.allocUnsafeSlow(Buffer.byteLength(text));
-    bytes.write(text);
+    bytes = keptBytes(fillPieces(pieces, fill));
     kept.set(pieces, bytes);
   }
   return bytes;

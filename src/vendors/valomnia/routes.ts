@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { clockNow } from '../../core/clock.js';
 import { toIsoSeconds } from '../../core/dates.js';
 import type { Tenant } from '../../core/store.js';
+import { pageOf, sendParts } from '../../core/text-parts.js';
 import { customerChanges, type WriteKind, writeParamsOf } from './customer-input.js';
 import { DELETED_BODY, invalidParamType, notFound } from './errors.js';
 import { entriesOf, rawQueryOf, readInput } from './forms.js';
@@ -22,9 +23,9 @@ export function readRoutes<C extends CollectionName>(api: FastifyInstance, resou
     const query = readListQuery(resource, entriesOf(rawQueryOf(request.url)));
     const { total, records } = listRecords(data, resource, query);
     const fill = fillOfRequest(request);
-    const items = records.map((record) => filledBytes(resource.render(record, data), fill));
     const head = `{"paging":${JSON.stringify(pagingOf(resource, query, total))},"data":[`;
-    return sendJson(reply, 200, joinBytes(head, items, ']}'));
+    const page = pageOf(head, records, (record) => filledBytes(resource.render(record, data), fill), ',', ']}');
+    return sendParts(reply.code(200).type(JSON_TYPE), page);
   });
   api.get(`${base}/:id`, (request, reply) => {
     const { data } = tenantOf(request);
@@ -109,19 +110,6 @@ async function writeCustomer(request: FastifyRequest, addressed: (data: Valomnia
 function sendCustomer(request: FastifyRequest, reply: FastifyReply, status: number, customer: Customer) {
   const { data } = tenantOf(request);
   return sendJson(reply, status, filledBytes(customers.render(customer, data), fillOfRequest(request)));
-}
-
-const COMMA = Buffer.from(',');
-
-/** `head`, the items separated by commas, then `tail`: one Buffer, each item copied once. */
-function joinBytes(head: string, items: readonly Buffer[], tail: string): Buffer {
-  const parts: Buffer[] = [Buffer.from(head)];
-  items.forEach((item, at) => {
-    if (at > 0) parts.push(COMMA);
-    parts.push(item);
-  });
-  parts.push(Buffer.from(tail));
-  return Buffer.concat(parts);
 }
 
 function sendJson(reply: FastifyReply, status: number, body: string | Buffer): FastifyReply {
