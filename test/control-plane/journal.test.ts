@@ -469,6 +469,39 @@ describe('bodies', () => {
     expect(before[1]?.text).not.toContain('changed after the list');
   });
 
+  it('keeps Valomnia and MYPOS pages as they were sent, cut at 64 KiB', async () => {
+    const login = 'journal.pages@example.com';
+    await createTenant(app, { vendor: 'valomnia', credential: login, dataset: 'demo', records: 300 });
+    const cookie = await valomniaCookie(app, login);
+    await createTenant(app, { vendor: 'myposconnect', credential: login, dataset: 'demo', records: 300 });
+    const auth = { authorization: `Bearer ${await takeToken(app, login)}` };
+    const valomnia = [
+      await send(app, '/api/v1.0/customers?max=100', { headers: { cookie } }),
+      await send(app, '/api/v1.0/customers?max=2&offset=5', { headers: { cookie } }),
+    ];
+    const mypos = [
+      await send(app, '/api/v2/customers?liPage=1&liPageSize=100', { headers: auth }),
+      await send(app, '/api/v2/customers?liPage=2&liPageSize=3&sFieldList=customerName,customerCode', {
+        headers: auth,
+      }),
+    ];
+    const kept = [
+      ...(await journal(app, 'valomnia', login)).slice(1),
+      ...(await journal(app, 'myposconnect', login)).slice(1),
+    ].map((entry) => entry.response.body);
+    expect([...valomnia, ...mypos].map((res) => res.status)).toEqual([200, 200, 200, 200]);
+    const sent = [...valomnia, ...mypos].map((res) => Buffer.from(res.text));
+    expect(sent.map((bytes) => bytes.length > KIB64)).toEqual([true, false, false, false]);
+    expect(kept).toEqual(
+      sent.map((bytes) => ({
+        contentType: 'application/json; charset=utf-8',
+        size: bytes.length,
+        text: bytes.subarray(0, KIB64).toString('utf8'),
+        ...(bytes.length > KIB64 ? { truncated: true } : {}),
+      })),
+    );
+  });
+
   it('cuts a request body at 64 KiB; one of exactly 64 KiB is whole', async () => {
     const token = 'journal-big-body';
     await createTenant(app, { vendor: 'imonggo', credential: token, dataset: 'empty' });

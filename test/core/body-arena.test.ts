@@ -58,6 +58,26 @@ describe('BodyArena', () => {
     expect(arena.read(copied)?.toString('utf8')).toBe(text);
   });
 
+  it('reads a page of bytes and text back as sent, cut at 64 KiB on a character', () => {
+    const arena = new BodyArena(CAPACITY);
+    const rows = Array.from({ length: 4_000 }, (_, i) => i);
+    const made = pageOf(
+      '[',
+      rows,
+      (i) => (i % 2 === 0 ? Buffer.from(`{"n":"Zoë ${i}"}`) : `{"n":"Émile ${i}"}`),
+      ',',
+      ']',
+    );
+    const bytes = made.joined();
+    expect(bytes.length).toBeGreaterThan(JOURNAL_BODY_BYTES);
+    const kept = slice();
+    arena.keep(made.parts, bytes, kept);
+    const text = arena.read(kept)?.toString('utf8') ?? '';
+    expect(text).not.toContain('\uFFFD');
+    expect(Buffer.byteLength(text)).toBeGreaterThan(JOURNAL_BODY_BYTES - 4);
+    expect(bytes.subarray(0, Buffer.byteLength(text)).toString('utf8')).toBe(text);
+  });
+
   it('lets bodies of either kind go once later bodies fill the budget, the parts with them', () => {
     const arena = new BodyArena(CAPACITY);
     const first = page(10, 1_000);
