@@ -32,6 +32,9 @@ export interface CapturedBody extends ArenaSlice {
   omitted: 'binary' | 'multipart' | null;
 }
 
+/** Pages shorter than this are copied like any body; at most 8 MiB / 4 KiB = 2,048 are held. */
+const SMALLEST_HELD_PAGE = 4 * 1024;
+
 /** Of `bytes`, how many the journal keeps: at most 64 KiB, ending on a whole UTF-8 character. */
 function keptLength(bytes: Uint8Array): number {
   let length = Math.min(bytes.length, JOURNAL_BODY_BYTES);
@@ -93,10 +96,17 @@ export class BodyArena {
 
   /**
    * Keeps a page's parts (those within its first 64 KiB) in place of a copy of `bytes`, the same
-   * page as sent: the stream moves on by what a copy would have taken.
+   * page as sent: the stream moves on by what a copy would have taken. A small page is copied:
+   * the copy is cheap, and every page held costs a place in the list of held bodies, which a
+   * client polling an empty page ("[]", 2 bytes) would otherwise fill with millions of them
+   * before the stream passed 8 MiB.
    */
   keep(parts: readonly TextPart[], bytes: Uint8Array, into: ArenaSlice): void {
     const length = keptLength(bytes);
+    if (length < SMALLEST_HELD_PAGE) {
+      this.write(bytes, into);
+      return;
+    }
     let covered = 0;
     let count = 0;
     while (covered < length) covered += byteLengthOf(parts[count++] as TextPart);

@@ -26,11 +26,28 @@ describe('BodyArena', () => {
     const arena = new BodyArena(CAPACITY);
     const copied = slice();
     arena.write(Buffer.from('<customer/>'), copied);
-    const small = page(3, 100);
+    const sent = page(10, 1_000);
     const kept = slice();
-    arena.keep(small.parts, small.bytes, kept);
+    arena.keep(sent.parts, sent.bytes, kept);
+    expect(kept.parts).not.toBeNull();
     expect(arena.read(copied)?.toString()).toBe('<customer/>');
-    expect(arena.read(kept)?.equals(small.bytes)).toBe(true);
+    expect(arena.read(kept)?.equals(sent.bytes)).toBe(true);
+  });
+
+  it('copies a small page rather than hold its parts, so a polled empty page never piles up', () => {
+    const arena = new BodyArena(CAPACITY);
+    const empty = pageOf('[', [], (item: Buffer) => item, ',', ']');
+    const slices = Array.from({ length: 10_000 }, () => {
+      const kept = slice();
+      arena.keep(empty.parts, empty.joined(), kept);
+      return kept;
+    });
+    expect(slices.every((kept) => kept.parts === null)).toBe(true);
+    expect(arena.read(slices[9_999] as ArenaSlice)?.toString()).toBe('[]');
+    const large = page(10, 1_000);
+    const held = slice();
+    arena.keep(large.parts, large.bytes, held);
+    expect(held.parts).not.toBeNull();
   });
 
   it('keeps the first 64 KiB of a large page, and only the parts that hold them', () => {
