@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 import { SEEDERS } from '../seeds/index.js';
-import { ConfigError, listenProblem, packageVersion, readConfig, usage } from './config.js';
+import { ConfigError, listenProblem, packageVersion, readConfig, seedSpecOf, usage } from './config.js';
 import { summaryLine } from './core/control-plane.js';
 import type { VendorName } from './core/store.js';
 import { prewarmTemplates } from './seed-prewarm.js';
@@ -32,7 +32,7 @@ async function main(argv: string[]): Promise<void> {
     config.dataset === 'demo' && config.records > 0
       ? prewarmTemplates(
           new URL('./seed-worker.js', import.meta.url),
-          { dataset: config.dataset, seed: config.seed, records: config.records },
+          seedSpecOf(config),
           Object.keys(SEEDERS) as VendorName[],
         )
       : undefined;

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { packageRoot } from './core/package-root.js';
-import { DATASETS, type Dataset } from './core/store.js';
+import { DATASETS, type Dataset, type SeedSpec } from './core/store.js';
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -224,4 +224,9 @@ export function listenProblem(error: unknown, config: Pick<SandboxConfig, 'port'
     default:
       return undefined;
   }
+}
+
+/** The seed spec every new tenant of a config gets. */
+export function seedSpecOf(config: SandboxConfig): SeedSpec {
+  return { dataset: config.dataset, seed: config.seed, records: config.records };
 }

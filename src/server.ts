@@ -1,9 +1,9 @@
 import { readFile } from 'node:fs/promises';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from './app.js';
-import type { SandboxConfig } from './config.js';
+import { type SandboxConfig, seedSpecOf } from './config.js';
 import { DataDirectory, DataFileError } from './core/data-directory.js';
-import { createMemoryDb, type SeedSpec, type TenantPersistence, type TenantState, TenantStore } from './core/store.js';
+import { createMemoryDb, type TenantPersistence, type TenantState, TenantStore } from './core/store.js';
 import { readTenantDocument, storedExtras } from './core/tenant-document.js';
 import { AdminError } from './plugins/admin.js';
 import { importDocument } from './plugins/admin-snapshots.js';
@@ -19,11 +19,6 @@ export interface RunningServer {
   url: string;
   /** Stops taking requests, lets in-flight ones finish, then closes. */
   stop(): Promise<void>;
-}
-
-/** The seed spec every new tenant of a config gets. */
-export function seedSpecOf(config: SandboxConfig): SeedSpec {
-  return { dataset: config.dataset, seed: config.seed, records: config.records };
 }
 
 /**
