@@ -1,4 +1,4 @@
-import { type TextParts, writeParts } from './text-parts.js';
+import { TextParts, writeParts } from './text-parts.js';
 
 /** Text answers shorter than this are encoded into Node's own shared pool (Buffer.from's). */
 const SHARED_POOL_BYTES = 4 * 1024;
@@ -32,12 +32,9 @@ export class AnswerBuffers {
 
   /** `text` as UTF-8 bytes: in a buffer of the pool when it is large, else in Node's shared pool. */
   encode(text: string): EncodedAnswer {
+    // Too short to reach the pool whatever its characters (at most 3 bytes each): not measured.
     if (text.length < SHARED_POOL_BYTES / 3) return { bytes: Buffer.from(text, 'utf8'), buffer: null };
-    const size = Buffer.byteLength(text, 'utf8');
-    if (size < SHARED_POOL_BYTES || size > LARGEST_KEPT) return { bytes: Buffer.from(text, 'utf8'), buffer: null };
-    const buffer = this.#take(size);
-    buffer.write(text, 0, size, 'utf8');
-    return { bytes: buffer.subarray(0, size), buffer };
+    return this.join(new TextParts([text]));
   }
 
   /** A page's parts one after another: in a buffer of the pool when it is large, else in Node's shared pool. */
