@@ -1,4 +1,4 @@
-import { byteLengthOf, type TextPart, writeParts } from './text-parts.js';
+import { byteLengthOf, type TextPart, TextParts } from './text-parts.js';
 import { wildcardMatcher } from './wildcard.js';
 
 /** Bytes of a request or response body a journal entry keeps; the rest is counted, not kept. */
@@ -137,11 +137,7 @@ export class BodyArena {
   /** A copy of a slice's bytes, or null when none was kept or the stream has passed them since. */
   read(slice: ArenaSlice): Buffer | null {
     if (slice.start < 0 || this.#gone(slice)) return null;
-    if (slice.parts !== null) {
-      const bytes = Buffer.allocUnsafe(slice.parts.reduce((size, part) => size + byteLengthOf(part), 0));
-      writeParts(slice.parts, bytes);
-      return bytes.subarray(0, slice.length);
-    }
+    if (slice.parts !== null) return new TextParts(slice.parts).joined().subarray(0, slice.length);
     if (this.#buffer === null) return null;
     const at = slice.start % this.#capacity;
     return Buffer.from(this.#buffer.subarray(at, at + slice.length));
