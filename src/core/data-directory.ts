@@ -134,6 +134,8 @@ export class DataDirectory implements TenantPersistence {
   /** The tenant is gone: its file is removed at the end of the window. */
   removed(vendor: string, credential: string): void {
     this.#pending.set(this.#fileOf(vendor, credential), null);
+    // Its name is forgotten with it: suites that make a tenant per run never grow the map.
+    this.#fileNames.delete(fileKey(vendor, credential));
     this.#schedule();
   }
 
@@ -249,7 +251,7 @@ export class DataDirectory implements TenantPersistence {
   // A credential may hold any character: the file is named by its hash, and holds it. Worked out
   // once per tenant, not on every write (a hash and a path join cost a create ~3 µs).
   #fileOf(vendor: string, credential: string): string {
-    const key = `${vendor}\n${credential}`;
+    const key = fileKey(vendor, credential);
     let file = this.#fileNames.get(key);
     if (file === undefined) {
       const name = createHash('sha256').update(credential).digest('hex').slice(0, 40);
@@ -258,4 +260,9 @@ export class DataDirectory implements TenantPersistence {
     }
     return file;
   }
+}
+
+// The key of a tenant's file name in #fileNames.
+function fileKey(vendor: string, credential: string): string {
+  return `${vendor}\n${credential}`;
 }
